@@ -1,0 +1,88 @@
+"""Content commands: ``validate`` and ``schema``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from academy.content.loader import LoadResult, load_course, load_paths
+from academy.content.schema import Course, Module, QuizBank
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    validate = subparsers.add_parser(
+        "validate",
+        help="check course files and print one summary line per module",
+        description="Check course YAML files. Exit 0 with a summary per module, or 1 listing every problem.",
+    )
+    validate.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                          help="module or quiz files, or folders (default: lessons/ and quizzes/)")
+    validate.set_defaults(func=run_validate)
+    schema = subparsers.add_parser(
+        "schema",
+        help="print the JSON Schema of course files (for editors)",
+        description="Print the JSON Schema generated from the content models.",
+    )
+    schema.add_argument("kind", nargs="?", choices=["module", "quiz", "all"], default="all",
+                        help="module (lessons/*.yaml), quiz (quizzes/*.yaml) or all (either)")
+    schema.set_defaults(func=run_schema)
+
+
+def module_summary(course: Course, module: Module) -> str:
+    bank = course.bank_for(module)
+    endings = sum(len(s.endings) for s in module.scenarios)
+    questions = f"{len(bank.questions)} questions (draws {bank.draw})" if bank else "no quiz"
+    return (
+        f"{module.id}: {len(module.lessons)} lessons, {len(module.scenarios)} scenarios, "
+        f"{endings} endings, {questions}  [version {course.versions[module.id]}]"
+    )
+
+
+def report(result: LoadResult) -> int:
+    for module in result.course.modules:
+        print(f"ok    {module_summary(result.course, module)}")
+    if result.problems:
+        for problem in result.problems:
+            print(problem, file=sys.stderr)
+        files = len(result.broken)
+        print(f"{len(result.problems)} problems in {files} file{'s' * (files != 1)}", file=sys.stderr)
+        return 1
+    if not result.course.modules:
+        print("no modules found", file=sys.stderr)
+        return 1
+    return 0
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    missing = [p for p in args.paths if not p.exists()]
+    if missing:
+        for path in missing:
+            print(f"{path}: no such file or folder", file=sys.stderr)
+        return 1
+    return report(load_paths(args.paths) if args.paths else load_course())
+
+
+def json_schema(kind: str) -> dict:
+    if kind == "module":
+        return Module.model_json_schema()
+    if kind == "quiz":
+        return QuizBank.model_json_schema()
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Customer Service Academy course file",
+        "anyOf": [{"$ref": "#/$defs/Module"}, {"$ref": "#/$defs/QuizBank"}],
+        "$defs": {**_defs(Module), **_defs(QuizBank)},
+    }
+
+
+def _defs(model: type[Module] | type[QuizBank]) -> dict:
+    schema = model.model_json_schema(ref_template="#/$defs/{model}")
+    defs = schema.pop("$defs", {})
+    return {**defs, model.__name__: schema}
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    print(json.dumps(json_schema(args.kind), indent=2))
+    return 0
