@@ -46,7 +46,6 @@ EXACT = [
      "'single', 'multiple', 'true_false', 'ordering', 'matching', 'numeric'"),
     ("wrong_type.yaml", "14:20: estimated_minutes: Input should be a valid integer, unable to parse string "
      "as an integer (got 'ten')"),
-    ("bad_quiz_ref.yaml", "122:7: quiz: no quiz bank has id 'orientaton' (known: orientation)"),
 ]
 
 
@@ -82,6 +81,11 @@ def test_choice_pointing_nowhere_is_reported_at_its_next_field() -> None:
 def test_unreachable_node_is_reported_at_the_node() -> None:
     problems = problems_of("unreachable_node.yaml")
     assert any(p.startswith("91:9: scenarios[0].nodes[2]") and "annoyed" in p for p in problems), problems
+
+
+def test_unknown_quiz_bank_is_reported_with_a_suggestion() -> None:
+    [problem] = problems_of("bad_quiz_ref.yaml")
+    assert problem.startswith("122:7: quiz: no quiz bank has id 'orientaton'; did you mean 'orientation'? (known: ")
 
 
 def test_every_problem_in_a_file_is_listed_not_only_the_first(tmp_path: Path) -> None:

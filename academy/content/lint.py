@@ -26,7 +26,7 @@ def lint_module(module: Module) -> list[Finding]:
     findings = list(_duplicates([lesson.id for lesson in module.lessons], ("lessons",), "id", "lesson id"))
     findings += _duplicates([s.id for s in module.scenarios], ("scenarios",), "id", "scenario id")
     for index, scenario in enumerate(module.scenarios):
-        findings += [(("scenarios", index, *p.loc), p.message) for p in scenario_problems(scenario)]
+        findings += [(("scenarios", index, *p.path), p.message) for p in scenario_problems(scenario)]
     return findings
 
 

@@ -294,7 +294,9 @@ def _reference_problems(
         message = f"quiz bank '{module.quiz}' has errors (listed with its file)"
     else:
         known = ", ".join(sorted(known_ids)) or "none"
-        message = f"no quiz bank has id '{module.quiz}' (known: {known})"
+        close = difflib.get_close_matches(module.quiz, sorted(known_ids), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        message = f"no quiz bank has id '{module.quiz}'{hint} (known: {known})"
     return [Problem(path, position.line, position.column, "quiz", message)]
 
 
