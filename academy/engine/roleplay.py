@@ -1,0 +1,586 @@
+"""Role-play logic: play a branching scenario, score it, and say what each decision cost.
+
+Pure functions over ``academy.content.schema.Scenario``; no I/O.
+
+Score model
+    A run's score is the sum of the ``trust`` deltas of the choices made plus the ``score``
+    of the ending reached. The trust meter shown is ``clamp(customer.trust + sum of deltas,
+    0, 100)`` (the clamp applies to the total, so a meter pinned at 100 still remembers
+    how far above it the customer went). ``Choice.when`` tests ``trust`` (the meter) or a
+    variable set by an earlier choice's ``set:`` (a variable never set is 0).
+
+Best and worst
+    Computed over simple paths: a path never revisits a node, so a loop cannot be farmed
+    for points and every path is finite. The best achievable score from a point of a run
+    looks only forward from that point (where the run has been before does not matter),
+    so a learner who went astray but can still go back and recover is told so.
+
+Cost of a decision
+    At each choice, every available choice is valued at its trust delta plus the best
+    achievable from where it leads; a decision's cost is the best such value minus its
+    own (0 for the best choice, never negative). In a scenario without loops the costs
+    of a run add up to ``best - score``. A choice after which no ending can be reached
+    on a simple path has no value, and its cost is ``None``.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import field_serializer, field_validator
+
+from academy.content.schema import Choice, Condition, Ending, Node, Outcome, Scenario
+from academy.engine._results import Result
+
+TRUST = "trust"
+"""The condition variable that reads the trust meter (it cannot be ``set``)."""
+
+Variables = tuple[tuple[str, int], ...]
+
+_OPERATORS: dict[str, Callable[[int, int], bool]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
+
+
+def clamp_trust(raw: int) -> int:
+    return max(0, min(100, raw))
+
+
+def condition_holds(condition: Condition, trust: int, variables: Mapping[str, int]) -> bool:
+    """Whether ``condition`` holds with the trust meter at ``trust`` (an unset variable is 0)."""
+    value = trust if condition.variable == TRUST else variables.get(condition.variable, 0)
+    return _OPERATORS[condition.op](value, condition.value)
+
+
+# --- run state --------------------------------------------------------------------------
+
+
+class Step(Result):
+    """One decision taken: at ``node`` the learner made choice number ``choice`` (from 0)."""
+
+    node: str
+    choice: int
+    trust_delta: int
+    trust_after: int
+
+
+class RunState(Result):
+    """Where a run stands. Immutable: every move returns a new state."""
+
+    scenario_id: str
+    node: str
+    """The current node, or the ending reached once ``finished``."""
+    trust: int
+    """The meter, 0 to 100."""
+    gained: int = 0
+    """Sum of the trust deltas of the choices made."""
+    score: int = 0
+    """``gained``, plus the ending's score once finished."""
+    variables: Variables = ()
+    """Variables set by the choices made, as sorted (name, value) pairs; a dict in ``to_dict``."""
+    path: tuple[Step, ...] = ()
+    finished: bool = False
+    ending: str | None = None
+
+    @field_validator("variables", mode="before")
+    @classmethod
+    def _pairs_from_mapping(cls, value: Any) -> Any:
+        if isinstance(value, Mapping):
+            return tuple(sorted(value.items()))
+        return value
+
+    @field_serializer("variables")
+    def _pairs_as_mapping(self, value: Variables) -> dict[str, int]:
+        return dict(value)
+
+    def variable(self, name: str) -> int:
+        """A variable's value (0 when never set); ``trust`` reads the meter."""
+        if name == TRUST:
+            return self.trust
+        return dict(self.variables).get(name, 0)
+
+    @property
+    def choices_made(self) -> tuple[int, ...]:
+        """The choice indexes of the run, enough to ``replay`` it."""
+        return tuple(step.choice for step in self.path)
+
+
+def start(scenario: Scenario) -> RunState:
+    return RunState(scenario_id=scenario.id, node=scenario.start, trust=clamp_trust(scenario.customer.trust))
+
+
+def available_choices(scenario: Scenario, state: RunState) -> list[tuple[int, Choice]]:
+    """The choices offered now, with their indexes in ``node.choices``; empty once finished."""
+    if state.finished:
+        return []
+    variables = dict(state.variables)
+    return [(index, choice) for index, choice in enumerate(_node(scenario, state.node).choices)
+            if choice.when is None or condition_holds(choice.when, state.trust, variables)]
+
+
+class StepOutcome(Result):
+    """What one choice did, for the page to show right after it."""
+
+    node: str
+    """The node the choice was made at."""
+    choice_index: int
+    choice: Choice
+    feedback: str
+    trust_before: int
+    trust_after: int
+    trust_delta: int
+    next_node: str | None
+    """The node now shown, or ``None`` when an ending was reached."""
+    ending: Ending | None
+    cost: int | None
+    """Best achievable before this choice minus best achievable after it; see the module doc."""
+    best_choices: tuple[int, ...]
+    """The indexes of the best choices that were available."""
+
+    @property
+    def finished(self) -> bool:
+        return self.ending is not None
+
+
+def choose(scenario: Scenario, state: RunState, choice_index: int) -> tuple[RunState, StepOutcome]:
+    """Make choice ``choice_index`` of the current node; ``ValueError`` if it is not available."""
+    after = _advance(scenario, state, choice_index)
+    values = _solver(scenario).choice_values(state)
+    choice = _node(scenario, state.node).choices[choice_index]
+    ending = _ending(scenario, after.node) if after.finished else None
+    best, best_choices = _best_of(values)
+    own = values[choice_index]
+    return after, StepOutcome(
+        node=state.node,
+        choice_index=choice_index,
+        choice=choice,
+        feedback=choice.feedback,
+        trust_before=state.trust,
+        trust_after=after.trust,
+        trust_delta=choice.trust,
+        next_node=None if after.finished else after.node,
+        ending=ending,
+        cost=None if own is None or best is None else best - own,
+        best_choices=best_choices,
+    )
+
+
+def replay(scenario: Scenario, choice_indexes: Iterable[int]) -> RunState:
+    """Rebuild a run from its stored choice indexes; ``ValueError`` if one is no longer possible."""
+    state = start(scenario)
+    for number, index in enumerate(choice_indexes, start=1):
+        try:
+            state = _advance(scenario, state, index)
+        except ValueError as error:
+            raise ValueError(f"cannot replay decision {number}: {error}") from error
+    return state
+
+
+def _advance(scenario: Scenario, state: RunState, choice_index: int) -> RunState:
+    if state.scenario_id != scenario.id:
+        raise ValueError(f"this run belongs to scenario '{state.scenario_id}', not '{scenario.id}'")
+    if state.finished:
+        raise ValueError(f"the run has already ended at '{state.node}'")
+    offered = dict(available_choices(scenario, state))
+    if choice_index not in offered:
+        raise ValueError(f"choice {choice_index} is not available at node '{state.node}'; "
+                         f"available: {sorted(offered) or 'none'}")
+    choice = offered[choice_index]
+    gained = state.gained + choice.trust
+    trust = clamp_trust(scenario.customer.trust + gained)
+    variables = {**dict(state.variables), **choice.set}
+    step = Step(node=state.node, choice=choice_index, trust_delta=choice.trust, trust_after=trust)
+    target_is_node = any(node.id == choice.next for node in scenario.nodes)
+    ending = None if target_is_node else _ending(scenario, choice.next)
+    return RunState(
+        scenario_id=state.scenario_id,
+        node=choice.next,
+        trust=trust,
+        gained=gained,
+        score=gained + (ending.score if ending else 0),
+        variables=variables,
+        path=(*state.path, step),
+        finished=ending is not None,
+        ending=ending.id if ending else None,
+    )
+
+
+def _node(scenario: Scenario, node_id: str) -> Node:
+    for node in scenario.nodes:
+        if node.id == node_id:
+            return node
+    raise ValueError(f"'{node_id}' is not a node of scenario '{scenario.id}'")
+
+
+def _ending(scenario: Scenario, ending_id: str) -> Ending:
+    for ending in scenario.endings:
+        if ending.id == ending_id:
+            return ending
+    raise ValueError(f"'{ending_id}' is not a node or ending of scenario '{scenario.id}'")
+
+
+def _best_of(values: Mapping[int, int | None]) -> tuple[int | None, tuple[int, ...]]:
+    known = {index: value for index, value in values.items() if value is not None}
+    if not known:
+        return None, ()
+    best = max(known.values())
+    return best, tuple(index for index, value in known.items() if value == best)
+
+
+# --- analysis ---------------------------------------------------------------------------
+
+
+class PathChoice(Result):
+    node: str
+    choice: int
+
+
+class StuckState(Result):
+    """A state reachable from the start in which a node offers no choice at all."""
+
+    node: str
+    trust: int
+    variables: dict[str, int]
+
+
+class ScenarioAnalysis(Result):
+    scenario_id: str
+    best: int | None
+    """Best achievable score; ``None`` when no ending can be reached."""
+    worst: int | None
+    best_path: tuple[PathChoice, ...]
+    best_ending: str | None
+    worst_path: tuple[PathChoice, ...]
+    worst_ending: str | None
+    reachable_endings: tuple[str, ...]
+    """Endings some simple path honouring the conditions reaches, in scenario order."""
+    reachable_nodes: tuple[str, ...]
+    best_choices: dict[str, tuple[int, ...]]
+    """Per node: the choice indexes that are best in at least one way of arriving there."""
+    stuck: tuple[StuckState, ...]
+
+
+def analyse(scenario: Scenario) -> ScenarioAnalysis:
+    """Best and worst achievable scores, their paths, and what can be reached (see the module doc)."""
+    return _solver(scenario).analysis
+
+
+def successors(scenario: Scenario) -> dict[str, list[str]]:
+    """Node id -> the targets its choices name, ignoring conditions (first node of a duplicated id)."""
+    graph: dict[str, list[str]] = {}
+    for node in scenario.nodes:
+        graph.setdefault(node.id, [choice.next for choice in node.choices])
+    return graph
+
+
+def strongly_connected(graph: Mapping[str, Sequence[str]]) -> dict[str, frozenset[str]]:
+    """Node -> the set of nodes that can both reach it and be reached from it (itself included)."""
+    reach = {source: _reachable(graph, source) for source in graph}
+    return {node: frozenset(other for other in reach[node] if node in reach.get(other, ())) | {node}
+            for node in graph}
+
+
+def _reachable(graph: Mapping[str, Sequence[str]], source: str) -> set[str]:
+    seen = {source}
+    frontier = [source]
+    while frontier:
+        for target in graph.get(frontier.pop(), ()):
+            if target not in seen:
+                seen.add(target)
+                frontier.append(target)
+    return seen
+
+
+@dataclass(frozen=True)
+class _Value:
+    """Best and worst score still to come from one state, and how to get them."""
+
+    best: int
+    worst: int
+    best_choices: tuple[int, ...]
+    worst_choice: int | None
+    endings: frozenset[str]
+
+
+_EMPTY: frozenset[str] = frozenset()
+
+
+@dataclass
+class _Solver:
+    """Searches simple paths of one scenario, memoised on the state that decides the future.
+
+    That state is (node, raw trust, tested variables, visited nodes of the node's strongly
+    connected component): raw trust only when some condition reads it, variables only those
+    some condition tests, and visited nodes outside the component cannot be reached again.
+    In a scenario without loops every component is one node, so paths collapse into states.
+    """
+
+    scenario: Scenario
+    nodes: dict[str, Node] = field(init=False)
+    endings: dict[str, Ending] = field(init=False)
+    components: dict[str, frozenset[str]] = field(init=False)
+    reads_trust: bool = field(init=False)
+    tested: frozenset[str] = field(init=False)
+    memo: dict[tuple[Any, ...], _Value | None] = field(init=False, default_factory=dict)
+    recording: bool = field(init=False, default=True)
+    seen_nodes: set[str] = field(init=False, default_factory=set)
+    node_best: dict[str, set[int]] = field(init=False, default_factory=dict)
+    stuck: dict[tuple[str, int, Variables], None] = field(init=False, default_factory=dict)
+    analysis: ScenarioAnalysis = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.nodes = {}
+        for node in self.scenario.nodes:
+            self.nodes.setdefault(node.id, node)
+        self.endings = {}
+        for ending in self.scenario.endings:
+            self.endings.setdefault(ending.id, ending)
+        self.components = strongly_connected(successors(self.scenario))
+        conditions = [choice.when for node in self.scenario.nodes for choice in node.choices if choice.when]
+        self.reads_trust = any(condition.variable == TRUST for condition in conditions)
+        self.tested = frozenset(condition.variable for condition in conditions) - {TRUST}
+        self.analysis = self._analyse()
+        self.recording = False
+
+    # The search ------------------------------------------------------------------------
+
+    def value(self, target: str, raw: int, variables: Variables, visited: frozenset[str]) -> _Value | None:
+        """What is still to come after moving to ``target``; ``None`` if no ending can be reached."""
+        if target not in self.nodes:
+            ending = self.endings.get(target)
+            if ending is None:
+                return None
+            return _Value(ending.score, ending.score, (), None, frozenset({target}))
+        if target in visited:
+            return None
+        component = self.components[target]
+        key = (target, raw if self.reads_trust else None, variables,
+               visited & component if len(component) > 1 else _EMPTY)
+        if key in self.memo:
+            return self.memo[key]
+        result = self._explore(target, raw, variables, visited | {target})
+        self.memo[key] = result
+        return result
+
+    def _explore(self, node_id: str, raw: int, variables: Variables, visited: frozenset[str]) -> _Value | None:
+        offered = self._offered(node_id, raw, variables)
+        if self.recording:
+            self.seen_nodes.add(node_id)
+            if not offered:
+                self.stuck[(node_id, clamp_trust(raw), variables)] = None
+        outcomes: dict[int, tuple[int, int, frozenset[str]]] = {}
+        for index, choice in offered:
+            after = self.value(choice.next, raw + choice.trust, self._apply(choice, variables), visited)
+            if after is not None:
+                outcomes[index] = (choice.trust + after.best, choice.trust + after.worst, after.endings)
+        if not outcomes:
+            return None
+        best = max(best for best, _, _ in outcomes.values())
+        worst = min(worst for _, worst, _ in outcomes.values())
+        result = _Value(
+            best=best,
+            worst=worst,
+            best_choices=tuple(index for index, (value, _, _) in outcomes.items() if value == best),
+            worst_choice=next(index for index, (_, value, _) in outcomes.items() if value == worst),
+            endings=frozenset().union(*(endings for _, _, endings in outcomes.values())),
+        )
+        if self.recording:
+            self.node_best.setdefault(node_id, set()).update(result.best_choices)
+        return result
+
+    def _offered(self, node_id: str, raw: int, variables: Variables) -> list[tuple[int, Choice]]:
+        trust = clamp_trust(raw)
+        values = dict(variables)
+        return [(index, choice) for index, choice in enumerate(self.nodes[node_id].choices)
+                if choice.when is None or condition_holds(choice.when, trust, values)]
+
+    def _apply(self, choice: Choice, variables: Variables) -> Variables:
+        changes = {name: value for name, value in choice.set.items() if name in self.tested}
+        if not changes:
+            return variables
+        return tuple(sorted({**dict(variables), **changes}.items()))
+
+    def _tested_only(self, variables: Variables) -> Variables:
+        return tuple((name, value) for name, value in variables if name in self.tested)
+
+    # Uses ------------------------------------------------------------------------------
+
+    def choice_values(self, state: RunState) -> dict[int, int | None]:
+        """Each available choice's delta plus the best achievable after it (looking forward only)."""
+        raw = self.scenario.customer.trust + state.gained
+        variables = self._tested_only(state.variables)
+        values: dict[int, int | None] = {}
+        for index, choice in available_choices(self.scenario, state):
+            after = self.value(choice.next, raw + choice.trust, self._apply(choice, variables), _EMPTY)
+            values[index] = None if after is None else choice.trust + after.best
+        return values
+
+    def _analyse(self) -> ScenarioAnalysis:
+        raw = self.scenario.customer.trust
+        root = self.value(self.scenario.start, raw, (), _EMPTY)
+        best_path, best_ending = self._follow(root, lambda value: value.best_choices[0])
+        worst_path, worst_ending = self._follow(root, lambda value: value.worst_choice)
+        reachable = root.endings if root else _EMPTY
+        return ScenarioAnalysis(
+            scenario_id=self.scenario.id,
+            best=root.best if root else None,
+            worst=root.worst if root else None,
+            best_path=best_path,
+            best_ending=best_ending,
+            worst_path=worst_path,
+            worst_ending=worst_ending,
+            reachable_endings=tuple(ending_id for ending_id in self.endings if ending_id in reachable),
+            reachable_nodes=tuple(node_id for node_id in self.nodes if node_id in self.seen_nodes),
+            best_choices={node_id: tuple(sorted(self.node_best[node_id]))
+                          for node_id in self.nodes if node_id in self.node_best},
+            stuck=tuple(StuckState(node=node_id, trust=trust, variables=dict(variables))
+                        for node_id, trust, variables in self.stuck),
+        )
+
+    def _follow(self, root: _Value | None, pick: Callable[[_Value], int | None]) -> tuple[
+            tuple[PathChoice, ...], str | None]:
+        """Walk from the start taking ``pick``'s choice at each node, down to an ending."""
+        if root is None:
+            return (), None
+        target, raw, variables, visited, value = self.scenario.start, self.scenario.customer.trust, (), _EMPTY, root
+        path: list[PathChoice] = []
+        while target in self.nodes:
+            index = pick(value)
+            assert index is not None  # a node with a value has a choice leading to an ending
+            choice = self.nodes[target].choices[index]
+            path.append(PathChoice(node=target, choice=index))
+            visited = visited | {target}
+            raw, variables, target = raw + choice.trust, self._apply(choice, variables), choice.next
+            next_value = self.value(target, raw, variables, visited)
+            assert next_value is not None
+            value = next_value
+        return tuple(path), target
+
+
+_SOLVERS: dict[int, _Solver] = {}
+_SOLVER_CACHE_SIZE = 64
+
+
+def _solver(scenario: Scenario) -> _Solver:
+    # Keyed by identity: a loaded course is immutable and long-lived, and a pydantic model
+    # holding lists cannot be hashed. The solver keeps its scenario alive, so ids are not reused.
+    cached = _SOLVERS.get(id(scenario))
+    if cached is not None and cached.scenario is scenario:
+        return cached
+    solver = _Solver(scenario)
+    if len(_SOLVERS) >= _SOLVER_CACHE_SIZE:
+        _SOLVERS.pop(next(iter(_SOLVERS)))
+    _SOLVERS[id(scenario)] = solver
+    return solver
+
+
+# --- debrief ----------------------------------------------------------------------------
+
+
+class Decision(Result):
+    """One decision of a run, as the debrief shows it."""
+
+    node: str
+    choice: int
+    text: str
+    skills: tuple[str, ...]
+    trust_delta: int
+    trust_after: int
+    cost: int | None
+    best_choices: tuple[int, ...]
+    feedback: str
+
+    @property
+    def helped(self) -> bool:
+        """The best choice available, or one that raised trust."""
+        return self.cost == 0 or self.trust_delta > 0
+
+
+class SkillTally(Result):
+    skill: str
+    helped: int
+    hurt: int
+
+
+class Debrief(Result):
+    scenario_id: str
+    outcome: Outcome
+    ending: Ending
+    score: int
+    best: int
+    worst: int
+    scaled: float
+    """(score - worst) / (best - worst), clamped to 0..1; 1.0 when best == worst."""
+    trust: int
+    decisions: tuple[Decision, ...]
+    skills: tuple[SkillTally, ...]
+    """Skill tags of the choices made, in order of first use: how often they helped or hurt."""
+    best_path: tuple[PathChoice, ...]
+
+
+def decisions(scenario: Scenario, state: RunState) -> tuple[Decision, ...]:
+    """Each decision of a run (finished or not) with its cost, by replaying its choices."""
+    replayed = start(scenario)
+    made: list[Decision] = []
+    for step in state.path:
+        replayed, outcome = choose(scenario, replayed, step.choice)
+        made.append(Decision(
+            node=outcome.node,
+            choice=outcome.choice_index,
+            text=outcome.choice.text,
+            skills=tuple(outcome.choice.skills),
+            trust_delta=outcome.trust_delta,
+            trust_after=outcome.trust_after,
+            cost=outcome.cost,
+            best_choices=outcome.best_choices,
+            feedback=outcome.feedback,
+        ))
+    return tuple(made)
+
+
+def debrief(scenario: Scenario, state: RunState) -> Debrief:
+    """The end-of-run summary; ``ValueError`` for a run that has not reached an ending."""
+    if not state.finished or state.ending is None:
+        raise ValueError("a debrief needs a finished run")
+    ending = _ending(scenario, state.ending)
+    analysis = analyse(scenario)
+    # No simple path to any ending (the run got there through a loop): nothing to compare with.
+    best = analysis.best if analysis.best is not None else state.score
+    worst = analysis.worst if analysis.worst is not None else state.score
+    made = decisions(scenario, state)
+    return Debrief(
+        scenario_id=scenario.id,
+        outcome=ending.outcome,
+        ending=ending,
+        score=state.score,
+        best=best,
+        worst=worst,
+        scaled=_scaled(state.score, best, worst),
+        trust=state.trust,
+        decisions=made,
+        skills=_tally(made),
+        best_path=analysis.best_path,
+    )
+
+
+def _scaled(score: int, best: int, worst: int) -> float:
+    if best <= worst:
+        return 1.0
+    return max(0.0, min(1.0, (score - worst) / (best - worst)))
+
+
+def _tally(made: Iterable[Decision]) -> tuple[SkillTally, ...]:
+    counts: dict[str, list[int]] = {}
+    for decision in made:
+        for skill in decision.skills:
+            helped_hurt = counts.setdefault(skill, [0, 0])
+            helped_hurt[0 if decision.helped else 1] += 1
+    return tuple(SkillTally(skill=skill, helped=helped, hurt=hurt) for skill, (helped, hurt) in counts.items())
