@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from academy.content.course_doc import render_course_doc
 from academy.content.loader import LoadResult, load_course, load_paths
 from academy.content.schema import Course, Module, QuizBank
 
@@ -28,6 +29,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     schema.add_argument("kind", nargs="?", choices=["module", "quiz", "all"], default="all",
                         help="module (lessons/*.yaml), quiz (quizzes/*.yaml) or all (either)")
     schema.set_defaults(func=run_schema)
+    course_doc = subparsers.add_parser(
+        "course-doc",
+        help="print docs/course.md (modules, objectives, figures and their sources)",
+        description="Render the course overview from the YAML files.",
+    )
+    course_doc.set_defaults(func=run_course_doc)
 
 
 def module_summary(course: Course, module: Module) -> str:
@@ -85,4 +92,12 @@ def _defs(model: type[Module] | type[QuizBank]) -> dict:
 
 def run_schema(args: argparse.Namespace) -> int:
     print(json.dumps(json_schema(args.kind), indent=2))
+    return 0
+
+
+def run_course_doc(_args: argparse.Namespace) -> int:
+    result = load_course()
+    if not result.ok:
+        return report(result)
+    print(render_course_doc(result.course), end="")
     return 0
