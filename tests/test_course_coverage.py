@@ -40,7 +40,8 @@ def test_the_four_core_modules_are_in_the_course(course: Course) -> None:
 def test_module_has_three_lessons_each_with_key_points_and_a_try_this(module: Module) -> None:
     assert len(module.lessons) >= 3
     for lesson in module.lessons:
-        assert lesson.key_points and lesson.try_this.strip()
+        assert lesson.key_points
+        assert lesson.try_this.strip()
         assert len(lesson.body.split()) >= 150, f"{lesson.id} is too thin to teach"
 
 
@@ -64,7 +65,9 @@ def test_module_quiz_has_fifteen_questions_of_four_types(course: Course, module:
     assert len(bank.questions) >= 15
     assert len({q.type for q in bank.questions}) >= 4
     for question in bank.questions:
-        assert question.explanation.strip() and question.sources and question.skills
+        assert question.explanation.strip()
+        assert question.sources
+        assert question.skills
         if isinstance(question, SingleChoice | MultipleSelect):
             for option in question.options:
                 assert option.feedback.strip()
