@@ -1,0 +1,23 @@
+"""Text going into Streamlit's Markdown: course text keeps its Markdown, user text keeps nothing.
+
+Streamlit never renders HTML here (``unsafe_allow_html`` is never used), but its Markdown
+would still turn ``$5 and $10`` into LaTeX and a typed ``**name**`` or ``[x](y)`` into
+formatting or a link. Course text is written by trainers in Markdown, so only ``$`` is
+escaped; anything a user typed is escaped completely.
+"""
+
+from __future__ import annotations
+
+import re
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<$:])")
+
+
+def course(text: str) -> str:
+    """Trainer Markdown, with dollars shown as dollars rather than LaTeX."""
+    return text.replace("\\$", "$").replace("$", "\\$")
+
+
+def plain(text: str) -> str:
+    """User text shown literally inside Markdown (names, usernames, team names)."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)

@@ -1,0 +1,50 @@
+"""Customer Service Academy: ``streamlit run app.py``.
+
+Who is signed in decides which pages exist for this session: a first run offers only
+"Create the administrator", a signed-out visitor only "Sign in", and a signed-in user
+the pages their role may open (``academy.ui.navigation``). Any other URL path falls back
+to the default page, so no address reaches a page the role may not see.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from academy.auth import User
+from academy.ui import navigation, session, signin
+from academy.ui.text import plain
+
+APP_TITLE = "Customer Service Academy"
+
+
+def signed_in_pages(user: User) -> dict[str, list]:
+    registry = navigation.registry()
+    return navigation.sections(registry.for_role(user.role), registry.default_for(user.role))
+
+
+def sidebar(user: User) -> None:
+    with st.sidebar:
+        st.caption(f":material/account_circle: {plain(user.display_name)} · {user.role.value}")
+        if st.button("Sign out", icon=":material/logout:", key="sign-out"):
+            session.sign_out()
+            st.rerun()
+
+
+def main() -> None:
+    st.set_page_config(page_title=APP_TITLE, page_icon=":material/support_agent:", layout="centered")
+    store = session.store()
+    user = session.current_user()
+    if user is not None:
+        page = st.navigation(signed_in_pages(user), position="sidebar")
+        spec = navigation.registry().get(page.url_path)
+        if spec is not None and spec.wide:
+            st.set_page_config(layout="wide")
+        sidebar(user)
+    elif not store.has_any_admin():
+        page = st.navigation([navigation.st_page(signin.SETUP, default=True)], position="hidden")
+    else:
+        page = st.navigation([navigation.st_page(signin.SIGN_IN, default=True)], position="hidden")
+    page.run()
+
+
+main()
