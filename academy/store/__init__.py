@@ -1,0 +1,67 @@
+"""The progress store: accounts, teams, learner progress and the learning-record log.
+
+Pages, reports and the CLI use only what this package exports: ``open_store()`` gives
+a ``Store`` whose methods return frozen dataclasses. SQLite by default
+(progress/academy.db), PostgreSQL when ``ACADEMY_DATABASE_URL`` says so.
+"""
+
+from academy.auth import AccountError, AuthResult, Role, Team, UnknownUserError, User, UserExistsError
+from academy.store.accounts import NewAccount
+from academy.store.config import DEFAULT_URL, ENV_VAR, resolve_url
+from academy.store.exports import jsonable
+from academy.store.model import (
+    Answer,
+    AnswerRow,
+    Attempt,
+    AttemptClosedError,
+    AttemptLimitError,
+    ChoiceRow,
+    InvalidActionError,
+    LearningRecord,
+    LessonProgress,
+    ModuleSummary,
+    NotFoundError,
+    Run,
+    RunChoice,
+    RunClosedError,
+    Status,
+    StoreBusyError,
+    StoreError,
+    Verb,
+)
+from academy.store.repository import Store, open_store
+
+__all__ = [
+    "DEFAULT_URL",
+    "ENV_VAR",
+    "AccountError",
+    "Answer",
+    "AnswerRow",
+    "Attempt",
+    "AttemptClosedError",
+    "AttemptLimitError",
+    "AuthResult",
+    "ChoiceRow",
+    "InvalidActionError",
+    "LearningRecord",
+    "LessonProgress",
+    "ModuleSummary",
+    "NewAccount",
+    "NotFoundError",
+    "Role",
+    "Run",
+    "RunChoice",
+    "RunClosedError",
+    "Status",
+    "Store",
+    "StoreBusyError",
+    "StoreError",
+    "Team",
+    "UnknownUserError",
+    "User",
+    "UserExistsError",
+    "Verb",
+    "jsonable",
+    "open_store",
+    "resolve_url",
+]

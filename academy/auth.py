@@ -1,0 +1,192 @@
+"""Accounts, roles and teams: the rules, kept apart from where they are stored.
+
+This module decides what a valid username and password are, how passwords are
+hashed (argon2id), and how hard a username is throttled after failed sign-ins.
+``academy.store`` keeps the accounts, teams, memberships and throttle counters
+in the database and calls these rules; pages sign people in through
+``Store.authenticate``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from functools import lru_cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+
+class Role(StrEnum):
+    LEARNER = "learner"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+ROLES: tuple[str, ...] = tuple(role.value for role in Role)
+
+# Usernames are compared case-insensitively: "Ana" and "ana" are one account.
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._@+-]{0,63}$")
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 1024  # argon2 copes with more, but nobody types this; it bounds the work per try
+
+# Throttling: the first FREE_FAILURES consecutive failures cost nothing; from then on every
+# failure locks the username for a delay that doubles each time, up to MAX_LOCK_SECONDS.
+FREE_FAILURES = 5
+FIRST_LOCK_SECONDS = 5.0
+MAX_LOCK_SECONDS = 15 * 60.0
+
+SIGN_IN_FAILED_MESSAGE = "Username or password is incorrect."
+
+
+class AccountError(ValueError):
+    """A username, password, role or team name that the rules refuse."""
+
+
+class UserExistsError(AccountError):
+    """The username is taken."""
+
+
+class UnknownUserError(LookupError):
+    """No account has this username (raised to administrators' tools, never to sign-in)."""
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    disabled: bool
+    created_at: datetime
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role is Role.MANAGER
+
+
+@dataclass(frozen=True, slots=True)
+class Team:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class AuthResult:
+    """The outcome of a sign-in.
+
+    ``user`` is set on success. On failure ``user`` is None and ``retry_after`` tells how
+    many seconds to wait before the next try is even considered (0 when none). The result
+    is identical whether the username exists or not; show ``message`` as is.
+    """
+
+    user: User | None
+    retry_after: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.user is not None
+
+    @property
+    def message(self) -> str:
+        if self.user is not None:
+            return ""
+        if self.retry_after > 0:
+            return f"{SIGN_IN_FAILED_MESSAGE} Too many failed tries: wait {self.retry_after:.0f} s."
+        return SIGN_IN_FAILED_MESSAGE
+
+
+def normalise_username(username: str) -> str:
+    return username.strip().casefold()
+
+
+def check_username(username: str) -> str:
+    """Return the normalised username, or raise AccountError saying what is wrong."""
+    name = normalise_username(username)
+    if not USERNAME_PATTERN.fullmatch(name):
+        raise AccountError(
+            f"username {username!r} is not valid: use 1-64 letters, digits, '.', '_', '@', '+' or '-',"
+            " starting with a letter or digit"
+        )
+    return name
+
+
+def check_role(role: str) -> Role:
+    try:
+        return Role(role.strip().lower())
+    except ValueError:
+        raise AccountError(f"role {role!r} is not one of {', '.join(ROLES)}") from None
+
+
+def check_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"password too short: at least {MIN_PASSWORD_LENGTH} characters")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise AccountError(f"password too long: at most {MAX_PASSWORD_LENGTH} characters")
+    return password
+
+
+def check_team_name(name: str) -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned or len(cleaned) > 100:
+        raise AccountError(f"team name {name!r} must have 1-100 characters")
+    return cleaned
+
+
+# --- password hashing ------------------------------------------------------------------
+
+_hasher = PasswordHasher()  # argon2id with the RFC 9106 low-memory profile
+
+
+def configure_hasher(hasher: PasswordHasher) -> None:
+    """Swap the argon2 parameters (tests use a cheap profile; production keeps the default)."""
+    global _hasher
+    _hasher = hasher
+    _dummy_hash.cache_clear()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(check_password(password))
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Check a password; with no hash (unknown user) spend the same work and say no."""
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return False
+    try:
+        if password_hash is None:
+            _hasher.verify(_dummy_hash(), password)
+            return False
+        return _hasher.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    try:
+        return _hasher.check_needs_rehash(password_hash)
+    except InvalidHashError:
+        return True
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    # Verifying against this keeps an unknown username as slow as a known one.
+    return _hasher.hash("not-a-real-password-only-for-timing")
+
+
+# --- throttling ------------------------------------------------------------------------
+
+
+def lock_seconds(consecutive_failures: int) -> float:
+    """How long a username is locked after this many consecutive failed sign-ins."""
+    if consecutive_failures < FREE_FAILURES:
+        return 0.0
+    doublings = min(consecutive_failures - FREE_FAILURES, 32)
+    return min(FIRST_LOCK_SECONDS * 2.0**doublings, MAX_LOCK_SECONDS)

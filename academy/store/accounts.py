@@ -1,0 +1,365 @@
+"""Accounts, teams, memberships and sign-in (the rules live in ``academy.auth``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping, delete, exists, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from academy import auth
+from academy.auth import AccountError, AuthResult, Role, Team, UnknownUserError, User, UserExistsError
+from academy.store.base import StoreBase
+from academy.store.model import NotFoundError
+from academy.store.tables import memberships, sign_in_throttle, teams, users
+
+MEMBER = "member"
+MANAGER = "manager"
+
+
+@dataclass(frozen=True, slots=True)
+class NewAccount:
+    """One account to create with ``Store.create_users`` (a roster line, already checked)."""
+
+    username: str
+    password: str
+    display_name: str = ""
+    role: str = Role.LEARNER.value
+    teams: tuple[str, ...] = field(default=())
+    """Teams the account belongs to (created when missing)."""
+    manages: tuple[str, ...] = field(default=())
+    """Teams the account manages (created when missing)."""
+
+
+def user_from(row: RowMapping) -> User:
+    return User(
+        id=row["id"],
+        username=row["username"],
+        display_name=row["display_name"],
+        role=Role(row["role"]),
+        disabled=bool(row["disabled"]),
+        created_at=row["created_at"],
+    )
+
+
+def team_from(row: RowMapping) -> Team:
+    return Team(id=row["id"], name=row["name"])
+
+
+_USER_COLUMNS = [users.c.id, users.c.username, users.c.display_name, users.c.role, users.c.disabled, users.c.created_at]
+
+
+class AccountsMixin(StoreBase):
+    # --- users ------------------------------------------------------------------------
+
+    def has_any_admin(self) -> bool:
+        """True once an enabled administrator exists (the app asks for one on first run)."""
+        query = select(exists().where(users.c.role == Role.ADMIN.value, users.c.disabled.is_(False)))
+        return bool(self._read(lambda connection: connection.execute(query).scalar()))
+
+    def create_user(
+        self, username: str, password: str, *, display_name: str = "", role: str = Role.LEARNER.value
+    ) -> User:
+        """Create an account; raises AccountError (bad name, role or password) or UserExistsError."""
+        account = _checked(NewAccount(username, password, display_name, role))
+        password_hash = auth.hash_password(account.password)  # slow on purpose: outside the transaction
+        return self._write(lambda connection: self._insert_user(connection, account, password_hash))
+
+    def create_users(self, accounts: Sequence[NewAccount]) -> list[User]:
+        """Create many accounts, their teams and memberships: all of them, or none."""
+        checked = [_checked(account) for account in accounts]
+        names = [account.username for account in checked]
+        if len(set(names)) != len(names):
+            raise AccountError("the same username appears twice")
+        hashes = [auth.hash_password(account.password) for account in checked]
+
+        def work(connection: Connection) -> list[User]:
+            created = [self._insert_user(connection, a, h) for a, h in zip(checked, hashes, strict=True)]
+            for account, user in zip(checked, created, strict=True):
+                for team_name in account.teams:
+                    self._add_membership(connection, self._team_id(connection, team_name), user.id, MEMBER)
+                for team_name in account.manages:
+                    self._add_membership(connection, self._team_id(connection, team_name), user.id, MANAGER)
+            return created
+
+        return self._write(work)
+
+    def get_user(self, user_id: int) -> User | None:
+        query = select(*_USER_COLUMNS).where(users.c.id == user_id)
+        row = self._read(lambda connection: connection.execute(query).mappings().first())
+        return user_from(row) if row else None
+
+    def user_by_name(self, username: str) -> User | None:
+        query = select(*_USER_COLUMNS).where(users.c.username == auth.normalise_username(username))
+        row = self._read(lambda connection: connection.execute(query).mappings().first())
+        return user_from(row) if row else None
+
+    def list_users(self, *, role: str | None = None, include_disabled: bool = True) -> list[User]:
+        query = select(*_USER_COLUMNS).order_by(users.c.username)
+        if role is not None:
+            query = query.where(users.c.role == auth.check_role(role).value)
+        if not include_disabled:
+            query = query.where(users.c.disabled.is_(False))
+        rows = self._read(lambda connection: connection.execute(query).mappings().all())
+        return [user_from(row) for row in rows]
+
+    def set_password(self, username: str, password: str) -> None:
+        """Replace a password and lift any sign-in lock on the account."""
+        password_hash = auth.hash_password(password)
+        name = auth.normalise_username(username)
+
+        def work(connection: Connection) -> None:
+            changed = connection.execute(
+                update(users)
+                .where(users.c.username == name)
+                .values(password_hash=password_hash, password_changed_at=self._now())
+            ).rowcount
+            if not changed:
+                raise UnknownUserError(username)
+            connection.execute(delete(sign_in_throttle).where(sign_in_throttle.c.username == name))
+
+        self._write(work)
+
+    def disable_user(self, username: str, *, disabled: bool = True) -> User:
+        """Disable (or with ``disabled=False`` enable) an account; its progress is kept."""
+        return self._update_user(username, disabled=disabled)
+
+    def set_role(self, username: str, role: str) -> User:
+        return self._update_user(username, role=auth.check_role(role).value)
+
+    def may_view_learner(self, viewer: User, learner_id: int) -> bool:
+        """Admins see everyone, managers the members of teams they manage, learners themselves."""
+        if viewer.disabled:
+            return False
+        if viewer.role is Role.ADMIN or viewer.id == learner_id:
+            return True
+        if viewer.role is not Role.MANAGER:
+            return False
+        managed = memberships.alias("managed")
+        member = memberships.alias("member")
+        query = select(
+            exists()
+            .where(managed.c.user_id == viewer.id, managed.c.kind == MANAGER)
+            .where(member.c.team_id == managed.c.team_id, member.c.user_id == learner_id, member.c.kind == MEMBER)
+        )
+        return bool(self._read(lambda connection: connection.execute(query).scalar()))
+
+    # --- sign-in ----------------------------------------------------------------------
+
+    def authenticate(self, username: str, password: str) -> AuthResult:
+        """Sign in. Failures never say whether the username exists; see ``academy.auth``."""
+        name = auth.normalise_username(username)
+        if not auth.USERNAME_PATTERN.fullmatch(name):
+            auth.verify_password(None, password)  # same work as for a real name
+            return AuthResult(user=None)
+        now = self._now()
+
+        def read(connection: Connection) -> tuple[Any, RowMapping | None]:
+            locked_until = connection.execute(
+                select(sign_in_throttle.c.locked_until).where(sign_in_throttle.c.username == name)
+            ).scalar()
+            row = (
+                connection.execute(select(*_USER_COLUMNS, users.c.password_hash).where(users.c.username == name))
+                .mappings()
+                .first()
+            )
+            return locked_until, row
+
+        locked_until, row = self._read(read)
+        if locked_until is not None and locked_until > now:
+            return AuthResult(user=None, retry_after=(locked_until - now).total_seconds())
+        password_ok = auth.verify_password(row["password_hash"] if row else None, password)
+        if row is None or not password_ok or row["disabled"]:
+            return AuthResult(user=None, retry_after=self._count_failure(name, now))
+        new_hash = auth.hash_password(password) if auth.needs_rehash(row["password_hash"]) else None
+        self._write(lambda connection: self._clear_failures(connection, name, row["id"], new_hash))
+        return AuthResult(user=user_from(row))
+
+    def _count_failure(self, name: str, now: Any) -> float:
+        def work(connection: Connection) -> float:
+            statement = self._insert(connection, sign_in_throttle).values(
+                username=name, failures=1, locked_until=None, last_failure_at=now
+            )
+            statement = statement.on_conflict_do_update(
+                index_elements=[sign_in_throttle.c.username],
+                set_={"failures": sign_in_throttle.c.failures + 1, "last_failure_at": now},
+            ).returning(sign_in_throttle.c.failures)
+            failures = connection.execute(statement).scalar_one()
+            lock = auth.lock_seconds(failures)
+            if lock:
+                connection.execute(
+                    update(sign_in_throttle)
+                    .where(sign_in_throttle.c.username == name)
+                    .values(locked_until=now + timedelta(seconds=lock))
+                )
+            return lock
+
+        return self._write(work)
+
+    def _clear_failures(self, connection: Connection, name: str, user_id: int, new_hash: str | None) -> None:
+        connection.execute(delete(sign_in_throttle).where(sign_in_throttle.c.username == name))
+        if new_hash is not None:  # argon2 parameters were raised since this hash was made
+            connection.execute(update(users).where(users.c.id == user_id).values(password_hash=new_hash))
+
+    # --- teams ------------------------------------------------------------------------
+
+    def create_team(self, name: str) -> Team:
+        team_name = auth.check_team_name(name)
+
+        def work(connection: Connection) -> Team:
+            try:
+                with connection.begin_nested():
+                    team_id = connection.execute(
+                        teams.insert().values(name=team_name, created_at=self._now()).returning(teams.c.id)
+                    ).scalar_one()
+            except IntegrityError:
+                raise AccountError(f"team {team_name!r} exists already") from None
+            return Team(id=team_id, name=team_name)
+
+        return self._write(work)
+
+    def get_team(self, team_id: int) -> Team | None:
+        row = self._read(lambda c: c.execute(select(teams).where(teams.c.id == team_id)).mappings().first())
+        return team_from(row) if row else None
+
+    def team_by_name(self, name: str) -> Team | None:
+        query = select(teams).where(teams.c.name == " ".join(name.split()))
+        row = self._read(lambda connection: connection.execute(query).mappings().first())
+        return team_from(row) if row else None
+
+    def list_teams(self) -> list[Team]:
+        rows = self._read(lambda c: c.execute(select(teams).order_by(teams.c.name)).mappings().all())
+        return [team_from(row) for row in rows]
+
+    def add_member(self, team_id: int, user_id: int, *, manager: bool = False) -> None:
+        """Put a user in a team (``manager=True``: make them one of its managers). Idempotent."""
+        kind = MANAGER if manager else MEMBER
+
+        def work(connection: Connection) -> None:
+            if not connection.execute(select(exists().where(teams.c.id == team_id))).scalar():
+                raise NotFoundError(f"no team {team_id}")
+            if not connection.execute(select(exists().where(users.c.id == user_id))).scalar():
+                raise NotFoundError(f"no user {user_id}")
+            self._add_membership(connection, team_id, user_id, kind)
+
+        self._write(work)
+
+    def remove_member(self, team_id: int, user_id: int, *, manager: bool = False) -> None:
+        kind = MANAGER if manager else MEMBER
+        self._write(
+            lambda connection: connection.execute(
+                delete(memberships).where(
+                    memberships.c.team_id == team_id, memberships.c.user_id == user_id, memberships.c.kind == kind
+                )
+            )
+        )
+
+    def teams_managed_by(self, user_id: int) -> list[Team]:
+        return self._teams_of(user_id, MANAGER)
+
+    def teams_of(self, user_id: int) -> list[Team]:
+        """The teams a user belongs to as a member."""
+        return self._teams_of(user_id, MEMBER)
+
+    def team_members(self, team_id: int) -> list[User]:
+        """The team's members (not its managers), by username."""
+        return self._team_users(team_id, MEMBER)
+
+    def team_managers(self, team_id: int) -> list[User]:
+        return self._team_users(team_id, MANAGER)
+
+    # --- helpers ----------------------------------------------------------------------
+
+    def _insert_user(self, connection: Connection, account: NewAccount, password_hash: str) -> User:
+        now = self._now()
+        try:
+            with connection.begin_nested():
+                row = (
+                    connection.execute(
+                        users.insert()
+                        .values(
+                            username=account.username,
+                            display_name=account.display_name,
+                            role=account.role,
+                            password_hash=password_hash,
+                            disabled=False,
+                            created_at=now,
+                            password_changed_at=now,
+                        )
+                        .returning(*_USER_COLUMNS)
+                    )
+                    .mappings()
+                    .one()
+                )
+        except IntegrityError:
+            raise UserExistsError(f"username {account.username!r} is taken") from None
+        return user_from(row)
+
+    def _update_user(self, username: str, **values: Any) -> User:
+        name = auth.normalise_username(username)
+
+        def work(connection: Connection) -> User:
+            row = (
+                connection.execute(
+                    update(users).where(users.c.username == name).values(**values).returning(*_USER_COLUMNS)
+                )
+                .mappings()
+                .first()
+            )
+            if row is None:
+                raise UnknownUserError(username)
+            return user_from(row)
+
+        return self._write(work)
+
+    def _team_id(self, connection: Connection, name: str) -> int:
+        """The id of the team with this name, created if missing."""
+        team_name = auth.check_team_name(name)
+        statement = self._insert(connection, teams).values(name=team_name, created_at=self._now())
+        connection.execute(statement.on_conflict_do_nothing())
+        return connection.execute(select(teams.c.id).where(teams.c.name == team_name)).scalar_one()
+
+    def _add_membership(self, connection: Connection, team_id: int, user_id: int, kind: str) -> None:
+        statement = self._insert(connection, memberships).values(
+            team_id=team_id, user_id=user_id, kind=kind, created_at=self._now()
+        )
+        connection.execute(statement.on_conflict_do_nothing())
+
+    def _teams_of(self, user_id: int, kind: str) -> list[Team]:
+        query = (
+            select(teams)
+            .join(memberships, memberships.c.team_id == teams.c.id)
+            .where(memberships.c.user_id == user_id, memberships.c.kind == kind)
+            .order_by(teams.c.name)
+        )
+        rows = self._read(lambda connection: connection.execute(query).mappings().all())
+        return [team_from(row) for row in rows]
+
+    def _team_users(self, team_id: int, kind: str) -> list[User]:
+        query = (
+            select(*_USER_COLUMNS)
+            .join(memberships, memberships.c.user_id == users.c.id)
+            .where(memberships.c.team_id == team_id, memberships.c.kind == kind)
+            .order_by(users.c.username)
+        )
+        rows = self._read(lambda connection: connection.execute(query).mappings().all())
+        return [user_from(row) for row in rows]
+
+    @staticmethod
+    def _count(connection: Connection, query: Any) -> int:
+        return int(connection.execute(select(func.count()).select_from(query.subquery())).scalar_one())
+
+
+def _checked(account: NewAccount) -> NewAccount:
+    username = auth.check_username(account.username)
+    return NewAccount(
+        username=username,
+        password=auth.check_password(account.password),
+        display_name=" ".join(account.display_name.split()) or username,
+        role=auth.check_role(account.role).value,
+        teams=tuple(auth.check_team_name(team) for team in account.teams),
+        manages=tuple(auth.check_team_name(team) for team in account.manages),
+    )

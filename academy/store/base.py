@@ -1,0 +1,126 @@
+"""What every part of the repository shares: transactions with retry, the clock, the log."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, Engine, Insert, Table
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from academy.store.config import WRITE_OPTION, describe_url, with_retry
+from academy.store.model import Verb
+from academy.store.tables import learning_records
+
+T = TypeVar("T")
+Clock = Callable[[], datetime]
+
+# IN lists are cut to this size; far below SQLite's and PostgreSQL's parameter limits.
+CHUNK = 500
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def chunks(values: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+class StoreBase:
+    """Holds the engine; runs each public call as one short transaction."""
+
+    def __init__(self, engine: Engine, *, clock: Clock = utc_now) -> None:
+        self._engine = engine
+        self._clock = clock
+
+    @property
+    def url(self) -> str:
+        """The database URL, password hidden."""
+        return describe_url(self._engine.url)
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self._engine.dialect.name
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def _now(self) -> datetime:
+        now = self._clock()
+        if now.tzinfo is None:
+            raise ValueError("the store's clock must return aware datetimes")
+        return now.astimezone(UTC)
+
+    def _write(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work`` in one write transaction, again from the start if it fails transiently."""
+
+        def attempt() -> T:
+            with self._engine.connect() as connection:
+                connection.execution_options(**{WRITE_OPTION: True})
+                with connection.begin():
+                    return work(connection)
+
+        return with_retry(attempt)
+
+    def _read(self, work: Callable[[Connection], T]) -> T:
+        def attempt() -> T:
+            with self._engine.connect() as connection:
+                return work(connection)
+
+        return with_retry(attempt)
+
+    @staticmethod
+    def _insert(connection: Connection, table: Table) -> Any:
+        """An INSERT that knows ON CONFLICT for the connection's dialect."""
+        if connection.dialect.name == "postgresql":
+            return postgresql_insert(table)
+        return sqlite_insert(table)
+
+    def _log(
+        self,
+        connection: Connection,
+        *,
+        key: str | None,
+        user_id: int,
+        module_id: str,
+        version: str,
+        verb: Verb,
+        at: datetime,
+        detail: dict[str, Any] | None = None,
+        **objects: str | None,
+    ) -> bool:
+        """Append one learning record; False (and nothing written) when ``key`` was seen before."""
+        statement: Insert = self._insert(connection, learning_records).values(
+            id=new_id(),
+            key=key,
+            user_id=user_id,
+            module_id=module_id,
+            content_version=version,
+            verb=verb.value,
+            detail=detail or {},
+            at=at,
+            **objects,
+        )
+        if key is not None:
+            statement = statement.on_conflict_do_nothing()  # type: ignore[attr-defined]
+        # RETURNING, not rowcount: PostgreSQL reports rowcount -1 for an INSERT that returns rows.
+        return connection.execute(statement.returning(learning_records.c.seq)).first() is not None
+
+
+def merged(base: dict[str, Any], extra: dict[str, Any] | None) -> dict[str, Any]:
+    """The store's own detail fields, then the caller's (which may add, never hide, fields)."""
+    return {**(extra or {}), **base}
+
+
+def ids_list(values: Iterable[int]) -> list[int]:
+    return sorted(set(values))

@@ -1,0 +1,133 @@
+"""Where the store lives and how to connect to it.
+
+The URL comes from the caller (pages pass ``st.secrets`` in), else from the environment
+variable ``ACADEMY_DATABASE_URL``, else ``sqlite:///progress/academy.db``. A relative
+SQLite path is relative to the project root, not to the working directory, so the CLI
+and the app always find the same file.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import StaticPool
+
+from academy.store.model import StoreBusyError
+
+ENV_VAR = "ACADEMY_DATABASE_URL"
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_URL = "sqlite:///progress/academy.db"
+
+SQLITE_BUSY_TIMEOUT_MS = 5_000
+RETRY_DEADLINE_S = 60.0
+
+# Execution option asking for a write transaction; on SQLite it begins with BEGIN IMMEDIATE
+# so that the write lock is taken up front and a later upgrade from read to write cannot fail.
+WRITE_OPTION = "academy_write"
+
+# PostgreSQL: serialization failure and deadlock; both are safe to retry from the start.
+_RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
+
+T = TypeVar("T")
+
+
+def resolve_url(url: str | None = None) -> URL:
+    """The database URL to use, with drivers and relative paths settled."""
+    raw = url or os.environ.get(ENV_VAR) or DEFAULT_URL
+    if raw.startswith("postgres://"):  # the scheme some hosting providers hand out
+        raw = "postgresql://" + raw.removeprefix("postgres://")
+    parsed = make_url(raw)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        path = Path(parsed.database)
+        if not path.is_absolute():
+            path = PROJECT_ROOT / path
+        parsed = parsed.set(database=str(path))
+    return parsed
+
+
+def describe_url(url: URL) -> str:
+    """The URL with any password hidden, for messages and logs."""
+    return url.render_as_string(hide_password=True)
+
+
+def create_store_engine(url: URL) -> Engine:
+    if url.get_backend_name() == "sqlite":
+        return _sqlite_engine(url)
+    if url.get_backend_name() == "postgresql":
+        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    raise ValueError(f"unsupported database {describe_url(url)}: use sqlite:/// or postgresql://")
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    in_memory = not url.database or url.database == ":memory:"
+    if not in_memory:
+        Path(url.database or "").parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        # One shared connection keeps an in-memory database alive; files get a normal pool.
+        **({"poolclass": StaticPool} if in_memory else {}),
+    )
+    event.listen(engine, "connect", _configure_sqlite_connection)
+    event.listen(engine, "begin", _begin_sqlite_transaction)
+    return engine
+
+
+def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin (see _begin).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        # In WAL mode NORMAL loses no committed data on an application crash, only possibly
+        # the last transactions on a power cut, and saves an fsync per commit.
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+    finally:
+        cursor.close()
+
+
+def _begin_sqlite_transaction(connection: Any) -> None:
+    mode = "IMMEDIATE" if connection.get_execution_options().get(WRITE_OPTION) else "DEFERRED"
+    connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def is_transient(error: DBAPIError) -> bool:
+    """A failure that goes away by running the whole transaction again."""
+    sqlstate = getattr(error.orig, "sqlstate", None)
+    if sqlstate in _RETRYABLE_SQLSTATES:
+        return True
+    message = str(error.orig).lower()
+    return "database is locked" in message or "database is busy" in message or "table is locked" in message
+
+
+def with_retry(work: Callable[[], T], deadline_s: float = RETRY_DEADLINE_S) -> T:
+    """Run ``work`` (a whole transaction) again while it fails transiently, with jittered backoff.
+
+    Every write the store makes is idempotent or checked inside its transaction, so a rerun
+    never doubles anything. Past the deadline the caller gets StoreBusyError, never a raw
+    "database is locked".
+    """
+    give_up_at = time.monotonic() + deadline_s
+    delay = 0.005
+    while True:
+        try:
+            return work()
+        except DBAPIError as error:
+            if not is_transient(error):
+                raise
+            if time.monotonic() + delay > give_up_at:
+                raise StoreBusyError(f"the database stayed busy for {deadline_s:.0f} s") from error
+            time.sleep(delay * (0.5 + random.random()))
+            delay = min(delay * 2, 0.5)
