@@ -1,0 +1,141 @@
+"""Where the store lives, how SQLite is tuned, and that "database is locked" never reaches a caller."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+from academy.store import DEFAULT_URL, ENV_VAR, StoreBusyError, open_store, resolve_url
+from academy.store import config as store_config
+from academy.store.config import PROJECT_ROOT, create_store_engine, with_retry
+
+
+def test_the_default_is_a_sqlite_file_under_the_project(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    monkeypatch.chdir("/")
+
+    url = resolve_url()
+
+    assert DEFAULT_URL == "sqlite:///progress/academy.db"
+    assert url.database == str(PROJECT_ROOT / "progress" / "academy.db")
+
+
+def test_an_explicit_url_beats_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv(ENV_VAR, f"sqlite:///{tmp_path}/from-env.db")
+
+    assert resolve_url().database == f"{tmp_path}/from-env.db"
+    assert resolve_url(f"sqlite:///{tmp_path}/given.db").database == f"{tmp_path}/given.db"
+
+
+@pytest.mark.parametrize(
+    "given",
+    ["postgres://u:secret@db:5432/academy", "postgresql://u:secret@db:5432/academy"],
+)
+def test_postgresql_urls_use_psycopg_3(given: str) -> None:
+    url = resolve_url(given)
+
+    assert url.drivername == "postgresql+psycopg"
+    assert (url.host, url.database, url.password) == ("db", "academy", "secret")
+
+
+def test_other_databases_are_refused() -> None:
+    with pytest.raises(ValueError, match="unsupported"):
+        create_store_engine(resolve_url("mysql://u@db/academy"))
+
+
+def test_the_database_and_its_directory_are_created_on_first_use(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "dir" / "academy.db"
+    store = open_store(f"sqlite:///{path}")
+    store.create_user("ana", "password-1")
+    store.close()
+
+    assert path.exists()
+    assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def test_sqlite_connections_are_tuned(tmp_path: Path) -> None:
+    engine = create_store_engine(resolve_url(f"sqlite:///{tmp_path}/academy.db"))
+    with engine.connect() as connection:
+        settings = {
+            name: connection.execute(text(f"PRAGMA {name}")).scalar()
+            for name in ("journal_mode", "foreign_keys", "synchronous", "busy_timeout")
+        }
+    engine.dispose()
+
+    assert settings == {
+        "journal_mode": "wal",
+        "foreign_keys": 1,
+        "synchronous": 1,  # NORMAL
+        "busy_timeout": store_config.SQLITE_BUSY_TIMEOUT_MS,
+    }
+
+
+def test_an_in_memory_store_works_for_a_quick_shell() -> None:
+    store = open_store("sqlite:///:memory:")
+    user = store.create_user("ana", "password-1")
+    store.mark_complete(user.id, "basics", "greeting", "v1")
+
+    assert store.completed_lessons(user.id, "basics") == {"greeting"}
+
+
+def hold_write_lock(path: Path, seconds: float, started: threading.Event) -> None:
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("BEGIN IMMEDIATE")
+    started.set()
+    time.sleep(seconds)
+    connection.execute("COMMIT")
+    connection.close()
+
+
+@pytest.mark.slow
+def test_a_lock_held_longer_than_the_busy_timeout_is_waited_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A short busy timeout makes SQLite give up fast; the store must retry, not raise.
+    monkeypatch.setattr(store_config, "SQLITE_BUSY_TIMEOUT_MS", 50)
+    path = tmp_path / "academy.db"
+    store = open_store(f"sqlite:///{path}")
+    user = store.create_user("ana", "password-1")
+    started = threading.Event()
+    holder = threading.Thread(target=hold_write_lock, args=(path, 1.0, started))
+    holder.start()
+    started.wait()
+
+    begun = time.monotonic()
+    assert store.mark_complete(user.id, "basics", "greeting", "v1") is True
+    waited = time.monotonic() - begun
+    holder.join()
+
+    assert waited >= 0.5
+    assert store.completed_lessons(user.id, "basics") == {"greeting"}
+    store.close()
+
+
+def test_retry_gives_up_with_a_clear_error_past_its_deadline() -> None:
+    calls = []
+
+    def always_locked() -> None:
+        calls.append(1)
+        raise OperationalError("INSERT", {}, sqlite3.OperationalError("database is locked"))
+
+    with pytest.raises(StoreBusyError):
+        with_retry(always_locked, deadline_s=0.05)
+    assert len(calls) > 1
+
+
+def test_retry_does_not_hide_real_errors() -> None:
+    calls = []
+
+    def broken() -> None:
+        calls.append(1)
+        raise OperationalError("SELECT", {}, sqlite3.OperationalError("no such table: users"))
+
+    with pytest.raises(OperationalError, match="no such table"):
+        with_retry(broken)
+    assert len(calls) == 1
