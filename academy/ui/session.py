@@ -81,6 +81,11 @@ def course_result() -> LoadResult:
     return _course_at(str(lessons), str(quizzes))
 
 
+def reload_course() -> None:
+    """Read the course files again (after a trainer fixed one); every session sees the new course."""
+    _course_at.clear()
+
+
 def course() -> Course:
     """Only the modules that validated: learners never see a broken module."""
     return course_result().course

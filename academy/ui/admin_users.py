@@ -1,0 +1,164 @@
+"""Users (administrators only): add learners, managers and administrators; disable; reset passwords; teams."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from academy.auth import AccountError, Role, Team, User
+from academy.store import UserExistsError
+from academy.ui import navigation, session
+from academy.ui.navigation import ADMINS, PageSpec
+from academy.ui.signin import MIN_PASSWORD, password_problem
+from academy.ui.text import plain
+
+URL = "users"
+TABLE_LIMIT = 500
+ROLE_LABELS = {Role.LEARNER: "Learner", Role.MANAGER: "Manager", Role.ADMIN: "Administrator"}
+
+
+def render() -> None:
+    admin = session.require_role(ADMINS)
+    navigation.title(URL)
+    store = session.store()
+    teams = store.list_teams()
+    add, manage, everyone = st.tabs([":material/person_add: Add a user", ":material/manage_accounts: Manage a user",
+                                     ":material/group: All users"])
+    with add:
+        _add_user(teams)
+    with manage:
+        _manage_user(admin, teams)
+    with everyone:
+        _user_table()
+
+
+def _add_user(teams: list[Team]) -> None:
+    team_names = [team.name for team in teams]
+    with st.form("add-user", clear_on_submit=False):
+        username = st.text_input("Username", help="Letters, digits, '.', '_', '@', '+' or '-'.")
+        display_name = st.text_input("Display name (optional)")
+        role = st.selectbox("Role", list(Role), format_func=lambda r: ROLE_LABELS[r])
+        password = st.text_input("Password", type="password", help=f"At least {MIN_PASSWORD} characters.",
+                                 autocomplete="new-password")
+        confirmation = st.text_input("Repeat the password", type="password", autocomplete="new-password")
+        member_of = st.multiselect("Member of teams", team_names)
+        manages = st.multiselect("Manages teams", team_names, help="For managers: the teams whose progress they see.")
+        submitted = st.form_submit_button("Add user", type="primary", icon=":material/person_add:")
+    if not submitted:
+        return
+    problem = password_problem(password, confirmation)
+    if problem:
+        st.error(problem, icon=":material/error:")
+        return
+    store = session.store()
+    try:
+        user = store.create_user(username, password, display_name=display_name, role=role.value)
+    except (AccountError, UserExistsError) as error:
+        st.error(plain(str(error)), icon=":material/error:")
+        return
+    by_name = {team.name: team for team in teams}
+    for name in member_of:
+        store.add_member(by_name[name].id, user.id)
+    for name in manages:
+        store.add_member(by_name[name].id, user.id, manager=True)
+    st.success(f"Added {plain(user.username)} ({ROLE_LABELS[user.role].lower()}).", icon=":material/check:")
+
+
+def _manage_user(admin: User, teams: list[Team]) -> None:
+    store = session.store()
+    username = st.text_input("Username to manage", key="manage-username", placeholder="e.g. ana.silva")
+    if not username.strip():
+        st.caption("Type a username to disable or enable it, change its role, reset its password or its teams.")
+        return
+    user = store.user_by_name(username)
+    if user is None:
+        st.warning("No user has that username.", icon=":material/person_off:")
+        return
+    state = "disabled" if user.disabled else "active"
+    st.markdown(f"**{plain(user.display_name)}** (`{user.username}`) · {ROLE_LABELS[user.role]} · {state}")
+    myself = user.id == admin.id
+    if myself:
+        st.caption("This is your own account: you cannot disable it or change its role here.")
+    _status_and_role(user, myself)
+    _reset_password(user)
+    _memberships(user, teams)
+
+
+def _status_and_role(user: User, myself: bool) -> None:
+    store = session.store()
+    status_column, role_column = st.columns(2)
+    with status_column:
+        label = "Enable the account" if user.disabled else "Disable the account"
+        if st.button(label, disabled=myself, icon=":material/block:", key=f"toggle-{user.id}"):
+            store.disable_user(user.username, disabled=not user.disabled)
+            st.rerun()
+    with role_column:
+        roles = list(Role)
+        role = st.selectbox("Role", roles, index=roles.index(user.role), format_func=lambda r: ROLE_LABELS[r],
+                            disabled=myself, key=f"role-{user.id}")
+        if role is not user.role and st.button("Change role", key=f"set-role-{user.id}", disabled=myself):
+            store.set_role(user.username, role.value)
+            st.rerun()
+
+
+def _reset_password(user: User) -> None:
+    with st.form(f"reset-{user.id}", clear_on_submit=True):
+        st.markdown("**Reset the password**")
+        password = st.text_input("New password", type="password", autocomplete="new-password")
+        confirmation = st.text_input("Repeat the new password", type="password", autocomplete="new-password")
+        submitted = st.form_submit_button("Reset password", icon=":material/key:")
+    if not submitted:
+        return
+    problem = password_problem(password, confirmation)
+    if problem:
+        st.error(problem, icon=":material/error:")
+        return
+    session.store().set_password(user.username, password)
+    st.success("Password reset. Any sign-in lock on the account is lifted.", icon=":material/check:")
+
+
+def _memberships(user: User, teams: list[Team]) -> None:
+    store = session.store()
+    by_name = {team.name: team for team in teams}
+    member_now = {team.name for team in store.teams_of(user.id)}
+    manages_now = {team.name for team in store.teams_managed_by(user.id)}
+    with st.form(f"teams-{user.id}"):
+        st.markdown("**Teams**")
+        member_of = st.multiselect("Member of", list(by_name), default=sorted(member_now))
+        manages = st.multiselect("Manages", list(by_name), default=sorted(manages_now))
+        submitted = st.form_submit_button("Save teams", icon=":material/save:")
+    if not submitted:
+        return
+    for names, now, manager in ((set(member_of), member_now, False), (set(manages), manages_now, True)):
+        for name in names - now:
+            store.add_member(by_name[name].id, user.id, manager=manager)
+        for name in now - names:
+            store.remove_member(by_name[name].id, user.id, manager=manager)
+    st.success("Teams saved.", icon=":material/check:")
+
+
+def _user_table() -> None:
+    search = st.text_input("Search by username or name", key="user-search").strip().casefold()
+    users = session.store().list_users()
+    if search:
+        users = [user for user in users if search in user.username or search in user.display_name.casefold()]
+    st.caption(f"{len(users)} users" + (f"; the first {TABLE_LIMIT} shown" if len(users) > TABLE_LIMIT else ""))
+    shown = users[:TABLE_LIMIT]
+    st.dataframe(
+        pd.DataFrame({
+            "Username": [user.username for user in shown],
+            "Name": [user.display_name for user in shown],
+            "Role": [ROLE_LABELS[user.role] for user in shown],
+            "Active": [not user.disabled for user in shown],
+            "Created": [user.created_at for user in shown],
+        }),
+        hide_index=True,
+        width="stretch",
+        column_config={"Created": st.column_config.DatetimeColumn("Created", format="YYYY-MM-DD")},
+    )
+
+
+PAGES = [
+    PageSpec(render, "Users", ":material/manage_accounts:", URL, ADMINS, section="Administer", order=10,
+             default_for=frozenset({Role.ADMIN}))
+]

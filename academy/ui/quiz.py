@@ -1,0 +1,332 @@
+"""Quiz session: one question at a time, each answer saved on submit, then the score and a review.
+
+An attempt is drawn from its stored seed (``engine.quiz.draw``), so a resumed attempt shows
+the same questions in the same order with the same option order. The page keeps nothing
+of its own: the open attempt and its answers are read from the store on every run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import streamlit as st
+
+from academy.auth import User
+from academy.content.schema import (
+    Matching,
+    Module,
+    MultipleSelect,
+    Numeric,
+    Ordering,
+    Question,
+    QuizBank,
+    SingleChoice,
+    TrueFalse,
+)
+from academy.engine import quiz as engine
+from academy.store import Attempt, AttemptLimitError
+from academy.ui import navigation, progress_view, session, widgets
+from academy.ui.navigation import LEARNERS, PageSpec
+from academy.ui.text import course as md
+
+URL = "quiz"
+
+
+def render() -> None:
+    user = session.require_role(LEARNERS)
+    navigation.title(URL)
+    module = widgets.pick_module()
+    if module is None:
+        return
+    bank = session.course().bank_for(module)
+    if bank is None:
+        st.info("This module has no quiz.", icon=":material/info:")
+        return
+    attempts = session.store().attempts(user.id, module.id)
+    open_attempt = next((attempt for attempt in attempts if attempt.status == "in_progress"), None)
+    if open_attempt is not None:
+        _take(module, bank, open_attempt)
+    else:
+        _overview(user, module, bank, attempts)
+
+
+# --- before and after ----------------------------------------------------------------------
+
+
+def _overview(user: User, module: Module, bank: QuizBank, attempts: list[Attempt]) -> None:
+    finished = [attempt for attempt in attempts if attempt.finished]
+    if finished:
+        _result(module, bank, _chosen_attempt(finished))
+        st.divider()
+    st.subheader(md(bank.title), anchor=False)
+    questions = min(bank.draw, len(bank.questions))
+    limit = bank.attempts
+    used = len(attempts)
+    st.caption(
+        f"{questions} questions drawn from a bank of {len(bank.questions)} · pass mark {module.pass_mark:.0%} · "
+        + (f"attempt {min(used + 1, limit)} of {limit}" if limit else "unlimited attempts")
+    )
+    if limit is not None and used >= limit:
+        st.warning(f"You have used all {limit} attempts at this quiz.", icon=":material/block:")
+        return
+    label = "Start the quiz" if not finished else "Start a new attempt"
+    if st.button(label, type="primary", icon=":material/quiz:", key=f"start-quiz-{module.id}"):
+        _start(user, module, bank)
+
+
+def _chosen_attempt(finished: list[Attempt]) -> Attempt:
+    if len(finished) == 1:
+        return finished[-1]
+    numbers = [attempt.number for attempt in reversed(finished)]
+    by_number = {attempt.number: attempt for attempt in finished}
+    number = st.selectbox(
+        "Attempt",
+        numbers,
+        format_func=lambda n: f"Attempt {n}: {progress_view.percent(_scaled(by_number[n]))}"
+        + (" (passed)" if by_number[n].passed else ""),
+    )
+    return by_number[number]
+
+
+def _scaled(attempt: Attempt) -> float | None:
+    if attempt.score is None or not attempt.max_score:
+        return None
+    return attempt.score / attempt.max_score
+
+
+def _start(user: User, module: Module, bank: QuizBank) -> None:
+    seed = engine.new_seed()
+    drawn = [entry.question_id for entry in engine.draw(bank, seed)]
+    version = session.course().versions[module.id]
+    try:
+        session.store().start_attempt(user.id, module.id, bank.id, seed, drawn, version, limit=bank.attempts)
+    except AttemptLimitError:
+        st.warning("You have used all the attempts this quiz allows.", icon=":material/block:")
+        return
+    st.rerun()
+
+
+# --- taking the quiz -----------------------------------------------------------------------
+
+
+def drawn_questions(bank: QuizBank, attempt: Attempt) -> list[engine.DrawnQuestion] | None:
+    """The attempt's questions with their option order; None if the bank lost one of them."""
+    by_draw = {entry.question_id: entry for entry in engine.draw(bank, attempt.seed)}
+    known = {question.id: question for question in bank.questions}
+    if any(question_id not in known for question_id in attempt.drawn):
+        return None
+    # Normally the stored order and the seed agree; if the bank changed, the stored order wins.
+    return [by_draw.get(question_id) or _default_order(known[question_id]) for question_id in attempt.drawn]
+
+
+def _default_order(question: Question) -> engine.DrawnQuestion:
+    order: list[str] = []
+    if isinstance(question, SingleChoice | MultipleSelect):
+        order = [option.id for option in question.options]
+    elif isinstance(question, Ordering):
+        order = [item.id for item in question.items]
+    elif isinstance(question, Matching):
+        order = [pair.id for pair in question.pairs]
+    return engine.DrawnQuestion(question_id=question.id, order=tuple(order))
+
+
+def _take(module: Module, bank: QuizBank, attempt: Attempt) -> None:
+    drawn = drawn_questions(bank, attempt)
+    if drawn is None:
+        st.error(
+            "This quiz changed since you started this attempt, and some of its questions are gone. "
+            "Ask your administrator to check the course.",
+            icon=":material/error:",
+        )
+        return
+    question_id = attempt.next_question
+    if question_id is None:  # every answer is in, the attempt was not closed yet
+        _finish(module, bank, attempt, drawn)
+        st.rerun()
+    total = len(drawn)
+    position = attempt.drawn.index(question_id)
+    st.progress(len(attempt.answers) / total, text=f"Question {position + 1} of {total}")
+    question = next(question for question in bank.questions if question.id == question_id)
+    entry = drawn[position]
+    response = _question_form(question, entry, f"{attempt.id}-{question_id}", last=len(attempt.answers) + 1 == total)
+    if response is _NOTHING:
+        return
+    scored = engine.score(question, response)
+    store = session.store()
+    store.submit_answer(
+        attempt.id,
+        question.id,
+        response,
+        scored.points,
+        scored.max_points,
+        correct=scored.correct,
+        detail={"type": question.type, "skills": list(question.skills)},
+    )
+    if len(attempt.answers) + 1 == total:
+        fresh = store.attempt_detail(attempt.id)
+        if fresh is not None and fresh.next_question is None:
+            _finish(module, bank, fresh, drawn)
+    st.rerun()
+
+
+def _finish(module: Module, bank: QuizBank, attempt: Attempt, drawn: Sequence[engine.DrawnQuestion]) -> None:
+    answers = {answer.question_id: answer.response for answer in attempt.answers}
+    result = engine.grade_attempt(bank, drawn, answers, module.pass_mark)
+    session.store().finish_attempt(
+        attempt.id, result.total, result.max_points, result.passed, detail={"answered": result.answered}
+    )
+
+
+_NOTHING = object()
+Reader = Callable[[], tuple[Any, str | None]]
+"""Reads a submitted question form: the response, and what is wrong with it (None when nothing)."""
+
+
+def _question_form(question: Question, entry: engine.DrawnQuestion, key: str, *, last: bool) -> object:
+    """Draw the question; the learner's response once submitted and well formed, else _NOTHING."""
+    st.markdown(f"#### {md(question.prompt)}")
+    with st.form(f"question-{key}"):
+        collect = _WIDGETS[question.type]
+        read = collect(question, entry, key)
+        label = "Submit and finish" if last else "Submit answer"
+        submitted = st.form_submit_button(label, type="primary", icon=":material/send:")
+    if not submitted:
+        return _NOTHING
+    response, problem = read()
+    if problem:
+        st.error(problem, icon=":material/error:")
+        return _NOTHING
+    try:
+        engine.validate_response(question, response)
+    except ValueError:
+        st.error("That answer is not complete; please check it.", icon=":material/error:")
+        return _NOTHING
+    return response
+
+
+def _single(question: SingleChoice, entry: engine.DrawnQuestion, key: str) -> Reader:
+    text = {option.id: option.text for option in question.options}
+    chosen = st.radio("Choose one answer", entry.order, index=None, format_func=lambda o: md(text[o]), key=key)
+    return lambda: (chosen, None if chosen is not None else "Choose an answer first.")
+
+
+def _multiple(question: MultipleSelect, entry: engine.DrawnQuestion, key: str) -> Reader:
+    text = {option.id: option.text for option in question.options}
+    st.caption("Choose every answer that applies.")
+    ticked = [option_id for option_id in entry.order if st.checkbox(md(text[option_id]), key=f"{key}-{option_id}")]
+    return lambda: (ticked, None)
+
+
+def _true_false(question: TrueFalse, entry: engine.DrawnQuestion, key: str) -> Reader:
+    chosen = st.radio("True or false?", [True, False], index=None, format_func=lambda v: "True" if v else "False",
+                      key=key, horizontal=True)
+    return lambda: (chosen, None if chosen is not None else "Choose true or false first.")
+
+
+def _ordering(question: Ordering, entry: engine.DrawnQuestion, key: str) -> Reader:
+    text = {item.id: item.text for item in question.items}
+    st.caption("Put the items in order: for each position, choose the item that belongs there. Use each item once.")
+    chosen = [
+        st.selectbox(f"Position {position + 1}", entry.order, index=position, format_func=lambda i: md(text[i]),
+                     key=f"{key}-{position}")
+        for position in range(len(entry.order))
+    ]
+
+    def read() -> tuple[list[str], str | None]:
+        if len(set(chosen)) != len(chosen):
+            return chosen, "Each item must appear exactly once; two positions hold the same item."
+        return chosen, None
+
+    return read
+
+
+def _matching(question: Matching, entry: engine.DrawnQuestion, key: str) -> Reader:
+    right = {pair.id: pair.right for pair in question.pairs}
+    st.caption("Match each item on the left with one answer. Use each answer once.")
+    chosen = {
+        pair.id: st.selectbox(md(pair.left), entry.order, index=None, format_func=lambda p: md(right[p]),
+                              placeholder="Choose a match", key=f"{key}-{pair.id}")
+        for pair in question.pairs
+    }
+
+    def read() -> tuple[dict[str, str], str | None]:
+        matched = {left: picked for left, picked in chosen.items() if picked is not None}
+        if len(matched) < len(chosen):
+            return matched, "Match every item before submitting."
+        if len(set(matched.values())) != len(matched):
+            return matched, "Each answer can be used once; two items have the same match."
+        return matched, None
+
+    return read
+
+
+def _numeric(question: Numeric, entry: engine.DrawnQuestion, key: str) -> Reader:
+    label = f"Your answer ({md(question.unit)})" if question.unit else "Your answer"
+    number = st.number_input(label, value=None, step=1.0, format="%g", key=key)
+    return lambda: (number, None if number is not None else "Type a number first.")
+
+
+_WIDGETS = {
+    "single": _single,
+    "multiple": _multiple,
+    "true_false": _true_false,
+    "ordering": _ordering,
+    "matching": _matching,
+    "numeric": _numeric,
+}
+
+
+# --- the result and the review -------------------------------------------------------------
+
+
+def _result(module: Module, bank: QuizBank, attempt: Attempt) -> None:
+    scaled = _scaled(attempt) or 0.0
+    st.subheader(f":material/scoreboard: Attempt {attempt.number}: your result", anchor=False)
+    score, verdict = st.columns(2)
+    score.metric("Score", f"{scaled:.0%}", help=f"{attempt.score:g} of {attempt.max_score:g} points")
+    verdict.metric("Pass mark", f"{module.pass_mark:.0%}")
+    if attempt.passed:
+        st.success(f"You passed: {scaled:.0%} against a pass mark of {module.pass_mark:.0%}.",
+                   icon=":material/verified:")
+    else:
+        st.error(f"Not passed: {scaled:.0%} against a pass mark of {module.pass_mark:.0%}.",
+                 icon=":material/cancel:")
+    drawn = drawn_questions(bank, attempt)
+    if drawn is None:
+        st.caption("The quiz changed since this attempt, so its review is not available.")
+        return
+    answers = {answer.question_id: answer.response for answer in attempt.answers}
+    graded = engine.grade_attempt(bank, drawn, answers, module.pass_mark)
+    st.subheader(":material/rate_review: Review", anchor=False)
+    questions = {question.id: question for question in bank.questions}
+    for number, scored in enumerate(graded.answers, start=1):
+        _review(number, questions[scored.question_id], scored)
+
+
+def _review(number: int, question: Question, scored: engine.ScoredAnswer) -> None:
+    mark = ":material/check_circle:" if scored.correct else (
+        ":material/adjust:" if scored.points > 0 else ":material/cancel:"
+    )
+    with st.expander(f"{mark} {number}. {md(question.prompt)} ({scored.points:g} / {scored.max_points:g})"):
+        st.markdown(f"**Your answer:** {md(engine.describe_response(question, scored.response))}")
+        st.markdown("\n".join(_feedback_line(line) for line in scored.feedback))
+        st.info(md(question.explanation), icon=":material/school:")
+        sources = ", ".join(widgets.source_title(source) for source in question.sources)
+        st.caption(f"Source: {md(sources)}")
+
+
+def _feedback_line(line: engine.FeedbackLine) -> str:
+    icon = ":green[:material/check:]" if line.right else ":red[:material/close:]"
+    parts = [f"- {icon} **{md(line.text)}**"]
+    if line.selected:
+        parts.append("*(your choice)*")
+    if line.correct:
+        parts.append(":green[correct answer]")
+    if line.given is not None or line.expected is not None:
+        parts.append(f"· you: {md(line.given or '–')} · correct: {md(line.expected or '–')}")
+    parts.append(f"— {md(line.feedback)}")
+    return " ".join(parts)
+
+
+PAGES = [PageSpec(render, "Quizzes", ":material/quiz:", URL, LEARNERS, section="Learn", order=40)]

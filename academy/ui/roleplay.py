@@ -1,0 +1,234 @@
+"""Role-play player: a chat with the customer, a trust meter, feedback on every choice, a debrief.
+
+The run lives in the store: every choice is saved the moment it is made, and the page
+rebuilds the conversation from the stored path with ``engine.roleplay.replay``, so a
+reload or a server restart continues exactly where the learner was.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from academy.auth import User
+from academy.content.schema import Module, Node, Scenario
+from academy.engine import roleplay as engine
+from academy.store import Run
+from academy.ui import navigation, progress_view, session, widgets
+from academy.ui.navigation import LEARNERS, PageSpec
+from academy.ui.text import course as md
+
+URL = "roleplay"
+CUSTOMER_AVATAR = ":material/person:"
+REP_AVATAR = ":material/support_agent:"
+
+
+def render() -> None:
+    user = session.require_role(LEARNERS)
+    navigation.title(URL)
+    module = widgets.pick_module(keep=("scenario",))
+    if module is None:
+        return
+    if not module.scenarios:
+        st.info("This module has no role-plays.", icon=":material/info:")
+        return
+    scenario = _pick_scenario(module)
+    store = session.store()
+    open_run = store.in_progress_run(user.id, scenario.id)
+    if open_run is not None:
+        _play(user, module, scenario, open_run)
+        return
+    finished = [run for run in store.runs(user.id, scenario_id=scenario.id) if run.finished]
+    if finished:
+        _show_finished(user, module, scenario, finished)
+    else:
+        _brief(scenario)
+        if st.button("Start the role-play", type="primary", icon=":material/play_arrow:", key=f"start-{scenario.id}"):
+            _start(user, module, scenario)
+
+
+def _pick_scenario(module: Module) -> Scenario:
+    ids = [scenario.id for scenario in module.scenarios]
+    titles = {scenario.id: scenario.title for scenario in module.scenarios}
+    current = widgets.query_choice("scenario", ids)
+    chosen = st.selectbox("Role-play", ids, index=ids.index(current), format_func=lambda key: titles[key])
+    if chosen != current:
+        st.query_params["scenario"] = chosen
+    return module.scenarios[ids.index(chosen)]
+
+
+def _brief(scenario: Scenario) -> None:
+    st.header(md(scenario.title), anchor=False)
+    customer = scenario.customer
+    st.markdown(md(scenario.brief))
+    st.caption(f":material/person: **{md(customer.name)}** · {md(customer.situation)} · mood: {md(customer.mood)}")
+
+
+def _start(user: User, module: Module, scenario: Scenario) -> None:
+    session.store().start_run(user.id, module.id, scenario.id, session.course().versions[module.id])
+    st.rerun()
+
+
+# --- playing -----------------------------------------------------------------------------
+
+
+def _play(user: User, module: Module, scenario: Scenario, run: Run) -> None:
+    try:
+        state = engine.replay(scenario, run.path)
+    except ValueError:
+        st.warning(
+            "This role-play changed since you started it, so your run cannot continue. Start it again.",
+            icon=":material/warning:",
+        )
+        _restart_button(user, module, scenario, run)
+        return
+    _brief(scenario)
+    _trust_meter(state.trust)
+    _transcript(scenario, state)
+    if state.finished:  # the ending was reached but not yet recorded (e.g. a crash in between)
+        _finish(run, scenario, state)
+        st.rerun()
+    _choices(run, scenario, state)
+    _restart_button(user, module, scenario, run)
+
+
+def _trust_meter(trust: int) -> None:
+    st.progress(trust / 100, text=f":material/handshake: Customer trust: {trust} / 100")
+
+
+def _node(scenario: Scenario, node_id: str) -> Node:
+    return next(node for node in scenario.nodes if node.id == node_id)
+
+
+def _customer_says(scenario: Scenario, node_id: str) -> None:
+    node = _node(scenario, node_id)
+    with st.chat_message("customer", avatar=CUSTOMER_AVATAR):
+        if node.narration:
+            st.caption(f"*{md(node.narration)}*")
+        st.markdown(f"**{md(scenario.customer.name)}:** {md(node.customer)}")
+
+
+def _transcript(scenario: Scenario, state: engine.RunState) -> None:
+    for number, step in enumerate(state.path, start=1):
+        _customer_says(scenario, step.node)
+        choice = _node(scenario, step.node).choices[step.choice]
+        with st.chat_message("rep", avatar=REP_AVATAR):
+            st.markdown(f"**You:** {md(choice.text)}")
+            delta = f"{step.trust_delta:+d}" if step.trust_delta else "±0"
+            feedback = f"{md(choice.feedback)} (trust {delta})"
+            if number == len(state.path):
+                st.info(feedback, icon=":material/feedback:")
+            else:
+                st.caption(feedback)
+    if not state.finished:
+        _customer_says(scenario, state.node)
+
+
+def _choices(run: Run, scenario: Scenario, state: engine.RunState) -> None:
+    st.markdown("**What do you say?**")
+    step = len(state.path)
+    for index, choice in engine.available_choices(scenario, state):
+        # The step is part of the key: a double click cannot answer the next node too.
+        if st.button(md(choice.text), key=f"choice-{run.id}-{step}-{index}", width="stretch"):
+            _choose(run, scenario, state, index)
+
+
+def _choose(run: Run, scenario: Scenario, state: engine.RunState, index: int) -> None:
+    after, outcome = engine.choose(scenario, state, index)
+    session.store().record_choice(
+        run.id,
+        len(state.path),
+        state.node,
+        index,
+        float(outcome.cost or 0),
+        detail={
+            "skills": list(outcome.choice.skills),
+            "trust_delta": outcome.trust_delta,
+            "trust_after": outcome.trust_after,
+            "best": index in outcome.best_choices,
+        },
+    )
+    if after.finished:
+        _finish(run, scenario, after)
+    st.rerun()
+
+
+def _finish(run: Run, scenario: Scenario, state: engine.RunState) -> None:
+    debrief = engine.debrief(scenario, state)
+    session.store().finish_run(
+        run.id,
+        debrief.ending.id,
+        debrief.outcome,
+        debrief.score,
+        debrief.best,
+        debrief.worst,
+        detail={"trust": debrief.trust, "skills": [tally.skill for tally in debrief.skills]},
+    )
+
+
+def _restart_button(user: User, module: Module, scenario: Scenario, run: Run) -> None:
+    st.divider()
+    if st.button("Start over", icon=":material/restart_alt:", key=f"restart-{run.id}"):
+        store = session.store()
+        store.abandon_run(run.id)
+        _start(user, module, scenario)
+
+
+# --- the debrief ---------------------------------------------------------------------------
+
+
+def _show_finished(user: User, module: Module, scenario: Scenario, finished: list[Run]) -> None:
+    latest = finished[-1]
+    best_score = max(run.score or 0 for run in finished)
+    _brief(scenario)
+    if st.button("Play again", type="primary", icon=":material/replay:", key=f"again-{scenario.id}"):
+        _start(user, module, scenario)
+    try:
+        state = engine.replay(scenario, latest.path)
+    except ValueError:
+        st.info("The role-play changed since your last run; play it again to see a debrief.", icon=":material/info:")
+        return
+    if not state.finished:
+        return
+    _debrief(scenario, engine.debrief(scenario, state), len(finished), best_score)
+
+
+def _debrief(scenario: Scenario, debrief: engine.Debrief, runs: int, best_score: float) -> None:
+    ending = debrief.ending
+    st.subheader(f":material/flag: Debrief: {md(ending.title)}", anchor=False)
+    if ending.customer:
+        with st.chat_message("customer", avatar=CUSTOMER_AVATAR):
+            st.markdown(f"**{md(scenario.customer.name)}:** {md(ending.customer)}")
+    outcome, score, trust = st.columns(3)
+    outcome.metric("Outcome", progress_view.OUTCOME_LABELS.get(debrief.outcome, debrief.outcome))
+    score.metric("Score", f"{debrief.score} of {debrief.best}", help=f"Worst possible: {debrief.worst}")
+    trust.metric("Final trust", f"{debrief.trust} / 100")
+    st.markdown(md(ending.debrief))
+    if runs > 1:
+        st.caption(f"Your best over {runs} runs: {best_score:g} of {debrief.best}.")
+    st.subheader(":material/alt_route: Your decisions", anchor=False)
+    for number, decision in enumerate(debrief.decisions, start=1):
+        _decision(scenario, number, decision)
+    st.subheader(":material/psychology: Skills practised", anchor=False)
+    st.markdown("\n".join(_skill_line(tally) for tally in debrief.skills))
+
+
+def _decision(scenario: Scenario, number: int, decision: engine.Decision) -> None:
+    node = _node(scenario, decision.node)
+    with st.container(border=True):
+        st.markdown(f"**{number}.** {md(node.customer)}")
+        st.markdown(f"**You said:** {md(decision.text)}")
+        if decision.cost == 0:
+            st.markdown(":green-badge[:material/check: best choice]")
+        elif decision.cost is not None:
+            best = [node.choices[index].text for index in decision.best_choices]
+            st.markdown(f":orange-badge[cost {decision.cost} points]")
+            if best:
+                st.markdown(f"**Best choice here:** {md(best[0])}")
+        st.caption(md(decision.feedback))
+
+
+def _skill_line(tally: engine.SkillTally) -> str:
+    return f"- **{md(tally.skill)}**: helped {tally.helped}×, hurt {tally.hurt}×"
+
+
+PAGES = [PageSpec(render, "Role-plays", ":material/forum:", URL, LEARNERS, section="Learn", order=30)]
