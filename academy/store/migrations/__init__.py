@@ -7,6 +7,7 @@ starting together migrate once and the others wait, then find nothing to do.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, text
 
-from academy.store.config import WRITE_OPTION
+from academy.store.config import WRITE_OPTION, with_retry
 
 SCRIPT_LOCATION = Path(__file__).resolve().parent
 # Any constant will do; it only has to be the same in every process that migrates.
@@ -47,8 +48,11 @@ def revisions() -> list[str]:
 
 
 def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+    def read() -> str | None:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+
+    return with_retry(read)
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
@@ -65,10 +69,13 @@ def ensure_current(engine: Engine) -> None:
         upgrade(engine)
 
 
-def _run(engine: Engine, alembic_command: object) -> None:
-    with engine.connect() as connection:
-        connection.execution_options(**{WRITE_OPTION: True})
-        with connection.begin():
-            if connection.dialect.name == "postgresql":
-                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK_KEY})
-            alembic_command(_config(connection))  # type: ignore[operator]
+def _run(engine: Engine, alembic_command: Callable[[Config], None]) -> None:
+    def attempt() -> None:
+        with engine.connect() as connection:
+            connection.execution_options(**{WRITE_OPTION: True})
+            with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_LOCK_KEY})
+                alembic_command(_config(connection))
+
+    with_retry(attempt)
