@@ -376,6 +376,31 @@ def test_analysis_rows_for_reports(store: Store, learner: User) -> None:
     assert store.answer_rows("basics-bank", user_ids=[]) == []
 
 
+def test_attempt_rows_and_team_memberships_for_reports(store: Store, learner: User, clock: FakeClock) -> None:
+    team = store.create_team("Front desk")
+    boss = store.create_user("boss", "password-3", role="manager")
+    store.add_member(team.id, learner.id)
+    store.add_member(team.id, boss.id, manager=True)
+    first = start(store, learner)
+    clock.advance(60)
+    store.finish_attempt(first.id, 1, 3, passed=False)
+    cutoff = clock.now
+    clock.advance(60)
+    second = start(store, learner)
+    clock.advance(60)
+    store.finish_attempt(second.id, 3, 3, passed=True)
+    third = start(store, learner)
+
+    finished = store.attempt_rows([learner.id])
+    recent = store.attempt_rows([learner.id], since=cutoff + timedelta(seconds=1))
+    including_open = store.attempt_rows([learner.id, boss.id], finished_only=False)
+
+    assert [(a.id, a.score, a.answers) for a in finished] == [(first.id, 1.0, ()), (second.id, 3.0, ())]
+    assert [a.id for a in recent] == [second.id]
+    assert [a.id for a in including_open] == [first.id, second.id, third.id]
+    assert store.team_memberships() == [(learner, team)]
+
+
 # --- privacy ---------------------------------------------------------------------------
 
 

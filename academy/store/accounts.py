@@ -49,7 +49,7 @@ def team_from(row: RowMapping) -> Team:
     return Team(id=row["id"], name=row["name"])
 
 
-_USER_COLUMNS = [users.c.id, users.c.username, users.c.display_name, users.c.role, users.c.disabled, users.c.created_at]
+USER_COLUMNS = [users.c.id, users.c.username, users.c.display_name, users.c.role, users.c.disabled, users.c.created_at]
 
 
 class AccountsMixin(StoreBase):
@@ -88,17 +88,17 @@ class AccountsMixin(StoreBase):
         return self._write(work)
 
     def get_user(self, user_id: int) -> User | None:
-        query = select(*_USER_COLUMNS).where(users.c.id == user_id)
+        query = select(*USER_COLUMNS).where(users.c.id == user_id)
         row = self._read(lambda connection: connection.execute(query).mappings().first())
         return user_from(row) if row else None
 
     def user_by_name(self, username: str) -> User | None:
-        query = select(*_USER_COLUMNS).where(users.c.username == auth.normalise_username(username))
+        query = select(*USER_COLUMNS).where(users.c.username == auth.normalise_username(username))
         row = self._read(lambda connection: connection.execute(query).mappings().first())
         return user_from(row) if row else None
 
     def list_users(self, *, role: str | None = None, include_disabled: bool = True) -> list[User]:
-        query = select(*_USER_COLUMNS).order_by(users.c.username)
+        query = select(*USER_COLUMNS).order_by(users.c.username)
         if role is not None:
             query = query.where(users.c.role == auth.check_role(role).value)
         if not include_disabled:
@@ -162,7 +162,7 @@ class AccountsMixin(StoreBase):
                 select(sign_in_throttle.c.locked_until).where(sign_in_throttle.c.username == name)
             ).scalar()
             row = (
-                connection.execute(select(*_USER_COLUMNS, users.c.password_hash).where(users.c.username == name))
+                connection.execute(select(*USER_COLUMNS, users.c.password_hash).where(users.c.username == name))
                 .mappings()
                 .first()
             )
@@ -289,7 +289,7 @@ class AccountsMixin(StoreBase):
                             created_at=now,
                             password_changed_at=now,
                         )
-                        .returning(*_USER_COLUMNS)
+                        .returning(*USER_COLUMNS)
                     )
                     .mappings()
                     .one()
@@ -304,7 +304,7 @@ class AccountsMixin(StoreBase):
         def work(connection: Connection) -> User:
             row = (
                 connection.execute(
-                    update(users).where(users.c.username == name).values(**values).returning(*_USER_COLUMNS)
+                    update(users).where(users.c.username == name).values(**values).returning(*USER_COLUMNS)
                 )
                 .mappings()
                 .first()
@@ -340,7 +340,7 @@ class AccountsMixin(StoreBase):
 
     def _team_users(self, team_id: int, kind: str) -> list[User]:
         query = (
-            select(*_USER_COLUMNS)
+            select(*USER_COLUMNS)
             .join(memberships, memberships.c.user_id == users.c.id)
             .where(memberships.c.team_id == team_id, memberships.c.kind == kind)
             .order_by(users.c.username)

@@ -11,11 +11,11 @@ from typing import Any
 from sqlalchemy import Connection, Select, delete, func, select
 
 from academy import auth
-from academy.auth import AccountError, Role, UnknownUserError
-from academy.store.accounts import AccountsMixin, user_from
+from academy.auth import AccountError, Role, Team, UnknownUserError, User
+from academy.store.accounts import MEMBER, USER_COLUMNS, AccountsMixin, user_from
 from academy.store.base import StoreBase, chunks, ids_list
-from academy.store.model import FINISHED, AnswerRow, ChoiceRow, LearningRecord, Run, Verb
-from academy.store.progress import ProgressMixin, _run_from
+from academy.store.model import FINISHED, AnswerRow, Attempt, ChoiceRow, LearningRecord, Run, Verb
+from academy.store.progress import ProgressMixin, attempt_from, run_from
 from academy.store.tables import (
     learning_records,
     lesson_progress,
@@ -26,6 +26,7 @@ from academy.store.tables import (
     scenario_choices,
     scenario_runs,
     sign_in_throttle,
+    teams,
     users,
 )
 
@@ -216,7 +217,45 @@ class ExportsMixin(ProgressMixin, AccountsMixin, StoreBase):
         """Every run of a scenario (ending reached, path taken); ``choices`` left empty, see choice_rows."""
         query = select(scenario_runs).where(scenario_runs.c.scenario_id == scenario_id)
         rows = self._rows_for_users(query, scenario_runs.c.user_id, user_ids)
-        return [_run_from(row, ()) for row in rows]
+        return [run_from(row, ()) for row in rows]
+
+    def attempt_rows(
+        self,
+        user_ids: Iterable[int],
+        *,
+        finished_only: bool = True,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[Attempt]:
+        """These learners' quiz attempts, ``answers`` left empty (see answer_rows), oldest first.
+
+        ``since`` (inclusive) and ``until`` (exclusive) filter on ``finished_at`` when
+        ``finished_only``, else on ``started_at``.
+        """
+        query = select(quiz_attempts)
+        moment = quiz_attempts.c.started_at
+        if finished_only:
+            query = query.where(quiz_attempts.c.status == FINISHED)
+            moment = quiz_attempts.c.finished_at
+        if since is not None:
+            query = query.where(moment >= since)
+        if until is not None:
+            query = query.where(moment < until)
+        rows = self._rows_for_users(query, quiz_attempts.c.user_id, user_ids)
+        attempts = [attempt_from(row, ()) for row in rows]
+        return sorted(attempts, key=lambda attempt: (attempt.started_at, attempt.user_id, attempt.number))
+
+    def team_memberships(self) -> list[tuple[User, Team]]:
+        """Every (member, team) pair in one query (an admin's "all learners"); managers not included."""
+        query = (
+            select(*USER_COLUMNS, teams.c.id.label("team_id"), teams.c.name.label("team_name"))
+            .join(memberships, memberships.c.user_id == users.c.id)
+            .join(teams, teams.c.id == memberships.c.team_id)
+            .where(memberships.c.kind == MEMBER)
+            .order_by(teams.c.name, users.c.username)
+        )
+        rows = self._read(lambda connection: connection.execute(query).mappings().all())
+        return [(user_from(row), Team(id=row["team_id"], name=row["team_name"])) for row in rows]
 
     # --- helpers ----------------------------------------------------------------------
 

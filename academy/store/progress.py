@@ -444,7 +444,7 @@ class ProgressMixin(StoreBase):
         def read(connection: Connection) -> list[Attempt]:
             rows = connection.execute(query).mappings().all()
             answers = self._answers_of(connection, [row["id"] for row in rows])
-            return [_attempt_from(row, answers.get(row["id"], ())) for row in rows]
+            return [attempt_from(row, answers.get(row["id"], ())) for row in rows]
 
         return self._read(read)
 
@@ -737,7 +737,7 @@ class ProgressMixin(StoreBase):
         def read(connection: Connection) -> list[Run]:
             rows = connection.execute(query).mappings().all()
             choices = self._choices_of(connection, [row["id"] for row in rows])
-            return [_run_from(row, choices.get(row["id"], ())) for row in rows]
+            return [run_from(row, choices.get(row["id"], ())) for row in rows]
 
         return self._read(read)
 
@@ -892,10 +892,10 @@ class ProgressMixin(StoreBase):
         connection.execute(update(quiz_attempts).where(quiz_attempts.c.id == attempt_id).values(last_activity_at=now))
 
     def _attempt(self, connection: Connection, row: Any) -> Attempt:
-        return _attempt_from(row, self._answers_of(connection, [row["id"]]).get(row["id"], ()))
+        return attempt_from(row, self._answers_of(connection, [row["id"]]).get(row["id"], ()))
 
     def _run(self, connection: Connection, row: Any) -> Run:
-        return _run_from(row, self._choices_of(connection, [row["id"]]).get(row["id"], ()))
+        return run_from(row, self._choices_of(connection, [row["id"]]).get(row["id"], ()))
 
     @staticmethod
     def _answers_of(connection: Connection, attempt_ids: Sequence[str]) -> dict[str, tuple[Answer, ...]]:
@@ -959,7 +959,7 @@ def _answer_from(row: Any) -> Answer:
     )
 
 
-def _attempt_from(row: Any, answers: tuple[Answer, ...]) -> Attempt:
+def attempt_from(row: Any, answers: tuple[Answer, ...]) -> Attempt:
     return Attempt(
         id=row["id"],
         user_id=row["user_id"],
@@ -989,7 +989,7 @@ def _choice_from(row: Any) -> RunChoice:
     )
 
 
-def _run_from(row: Any, choices: tuple[RunChoice, ...]) -> Run:
+def run_from(row: Any, choices: tuple[RunChoice, ...]) -> Run:
     return Run(
         id=row["id"],
         user_id=row["user_id"],
