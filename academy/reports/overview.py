@@ -1,0 +1,252 @@
+"""Team overview: learner x module matrix, completion per module, quiz scores, last activity.
+
+Reads O(team) rows: the chosen learners' module summaries (kept current by the store on
+every write) and their finished quiz attempts; never the learning-record log.
+
+Date range (``Period``, whole UTC days, both ends included):
+* learners listed: those with activity in the period (a module's activity spans from its
+  start to its last action); without a period, every learner of the chosen teams;
+* matrix cells: the status and best score as of now;
+* completion per module: share of the listed learners who passed it, and how many passed
+  it within the period;
+* score distribution: the quiz attempts finished within the period.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+import pandas as pd
+
+from academy.content.schema import Course
+from academy.reports import queries
+from academy.reports.access import Learner, Scope, learners
+from academy.store import ModuleSummary, Status, Store
+
+STATUS_LABELS = {
+    Status.NOT_STARTED.value: "Not started",
+    Status.IN_PROGRESS.value: "In progress",
+    Status.PASSED.value: "Passed",
+}
+
+CELL_COLUMNS = [
+    "user_id", "username", "display_name", "teams", "module_id", "module", "status", "best_quiz",
+    "best_scenario", "quiz_attempts", "quiz_failures", "lessons_done", "lessons_total", "started_at",
+    "completed_at", "last_activity",
+]
+LEARNER_COLUMNS = ["user_id", "username", "display_name", "teams", "modules_passed", "modules_started",
+                   "last_activity"]
+COMPLETION_COLUMNS = ["module_id", "module", "learners", "passed", "in_progress", "not_started",
+                      "completion_rate", "passed_in_period"]
+SCORE_COLUMNS = ["user_id", "username", "module_id", "module", "number", "scaled", "passed", "finished_at"]
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """Whole UTC days from ``start`` to ``end``, both included; an open end is unbounded."""
+
+    start: date | None = None
+    end: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.start and self.end and self.start > self.end:
+            raise ValueError("the period starts after it ends")
+
+    @property
+    def bounded(self) -> bool:
+        return self.start is not None or self.end is not None
+
+    @property
+    def since(self) -> datetime | None:
+        return datetime.combine(self.start, time(), tzinfo=UTC) if self.start else None
+
+    @property
+    def until(self) -> datetime | None:
+        """Exclusive upper bound: midnight after ``end``."""
+        return datetime.combine(self.end + timedelta(days=1), time(), tzinfo=UTC) if self.end else None
+
+    def contains(self, moment: datetime | None) -> bool:
+        if moment is None or pd.isna(moment):
+            return False
+        since, until = self.since, self.until
+        return (since is None or moment >= since) and (until is None or moment < until)
+
+    def overlaps(self, first: datetime, last: datetime) -> bool:
+        since, until = self.since, self.until
+        return (until is None or first < until) and (since is None or last >= since)
+
+
+ALL_TIME = Period()
+
+
+@dataclass(frozen=True)
+class TeamOverview:
+    modules: pd.DataFrame
+    """module_id, module (title), pass_mark, has_quiz: in catalog order."""
+    learners: pd.DataFrame
+    """One row per listed learner (``LEARNER_COLUMNS``)."""
+    cells: pd.DataFrame
+    """One row per learner and module (``CELL_COLUMNS``); modules never opened are "not_started"."""
+    completion: pd.DataFrame
+    """One row per module (``COMPLETION_COLUMNS``)."""
+    scores: pd.DataFrame
+    """One row per finished quiz attempt in the period (``SCORE_COLUMNS``); ``scaled`` in 0..1."""
+
+    def matrix(self) -> pd.DataFrame:
+        """Learner x module: "Passed · 85%", "In progress", "Not started" (best quiz score when there is one)."""
+        labelled = self.cells.assign(label=[
+            _cell_label(status, best) for status, best in zip(self.cells["status"], self.cells["best_quiz"],
+                                                              strict=True)
+        ])
+        return self._wide(labelled, "label")
+
+    def matrix_status(self) -> pd.DataFrame:
+        """The status codes behind ``matrix()``, same shape, for colouring the cells."""
+        return self._wide(self.cells, "status")
+
+    def _wide(self, cells: pd.DataFrame, value: str) -> pd.DataFrame:
+        titles = list(self.modules["module"])
+        if cells.empty:
+            return pd.DataFrame(columns=titles, index=pd.Index([], name="Learner"))
+        wide = cells.pivot(index="username", columns="module", values=value)
+        wide = wide.reindex(index=list(self.learners["username"]), columns=titles)
+        wide.index = pd.Index(_learner_labels(self.learners), name="Learner")
+        wide.columns.name = None
+        return wide
+
+    def export_frame(self) -> pd.DataFrame:
+        """The matrix for a CSV file: one row per learner, a status and a best-score column per module."""
+        frame = self.learners[["username", "display_name", "teams", "last_activity"]].copy()
+        for module_id in self.modules["module_id"]:
+            cells = self.cells[self.cells["module_id"] == module_id].set_index("username")
+            frame[f"{module_id} status"] = frame["username"].map(cells["status"].map(STATUS_LABELS))
+            frame[f"{module_id} best quiz %"] = frame["username"].map(
+                (cells["best_quiz"].astype(float) * 100).round(0).astype("Int64"))
+        return frame
+
+
+def _cell_label(status: str, best: float | None) -> str:
+    label = STATUS_LABELS[status]
+    if best is not None and not pd.isna(best):
+        return f"{label} · {best:.0%}"
+    return label
+
+
+def _learner_labels(learner_rows: pd.DataFrame) -> list[str]:
+    # Display names can repeat; the username after them keeps each row distinct.
+    return [f"{name} ({username})" if name != username else username
+            for name, username in zip(learner_rows["display_name"], learner_rows["username"], strict=True)]
+
+
+def modules_frame(course: Course) -> pd.DataFrame:
+    ordered = sorted(course.modules, key=lambda module: (module.order, module.id))
+    return pd.DataFrame(
+        [(m.id, m.title, m.pass_mark, m.quiz is not None, len(m.lessons)) for m in ordered],
+        columns=["module_id", "module", "pass_mark", "has_quiz", "lessons_total"],
+    )
+
+
+def team_overview(
+    store: Store,
+    course: Course,
+    scope: Scope,
+    *,
+    team_ids: Iterable[int] | None = None,
+    period: Period = ALL_TIME,
+) -> TeamOverview:
+    """The overview of the chosen teams (all the viewer's teams when ``team_ids`` is None)."""
+    people = learners(store, scope, team_ids)
+    summaries = store.summaries_for([person.id for person in people]) if people else []
+    modules = modules_frame(course)
+    cells = build_cells(people, summaries, modules)
+    if period.bounded:
+        active = _active_user_ids(cells, period)
+        cells = cells[cells["user_id"].isin(active)]
+        people = [person for person in people if person.id in active]
+    learner_rows = _learner_rows(people, cells)
+    attempts = (queries.finished_attempts(store, [p.id for p in people], since=period.since, until=period.until)
+                if people else pd.DataFrame(columns=queries.ATTEMPT_COLUMNS))
+    return TeamOverview(
+        modules=modules[["module_id", "module", "pass_mark", "has_quiz"]],
+        learners=learner_rows,
+        cells=cells.reset_index(drop=True),
+        completion=completion_rates(cells, modules, period),
+        scores=score_rows(attempts, people, modules),
+    )
+
+
+def build_cells(people: Sequence[Learner], summaries: Sequence[ModuleSummary], modules: pd.DataFrame) -> pd.DataFrame:
+    """Every (learner, module) pair of the course, filled from the summaries that exist."""
+    by_key = {(summary.user_id, summary.module_id): summary for summary in summaries}
+    rows = []
+    for person in people:
+        for module_id, title, lessons_total in zip(modules["module_id"], modules["module"], modules["lessons_total"],
+                                                   strict=True):
+            summary = by_key.get((person.id, module_id))
+            rows.append(_cell(person, module_id, title, lessons_total, summary))
+    return pd.DataFrame(rows, columns=CELL_COLUMNS)
+
+
+def _cell(person: Learner, module_id: str, title: str, lessons_total: int,
+          summary: ModuleSummary | None) -> tuple[object, ...]:
+    who = (person.id, person.username, person.display_name, person.team_label, module_id, title)
+    if summary is None:
+        return (*who, Status.NOT_STARTED.value, None, None, 0, 0, 0, lessons_total, None, None, None)
+    return (*who, summary.status.value, summary.best_quiz_scaled, summary.best_scenario_scaled,
+            summary.quiz_attempts, summary.quiz_failures, summary.lessons_done, lessons_total, summary.started_at,
+            summary.completed_at, summary.last_activity_at)
+
+
+def _active_user_ids(cells: pd.DataFrame, period: Period) -> set[int]:
+    started = cells.dropna(subset=["started_at"])
+    return {int(user_id) for user_id, first, last in zip(started["user_id"], started["started_at"],
+                                                         started["last_activity"], strict=True)
+            if period.overlaps(first, last)}
+
+
+def _learner_rows(people: Sequence[Learner], cells: pd.DataFrame) -> pd.DataFrame:
+    grouped = cells.groupby("user_id")
+    passed = grouped["status"].agg(lambda s: int((s == Status.PASSED.value).sum())) if len(cells) else {}
+    started = grouped["status"].agg(lambda s: int((s != Status.NOT_STARTED.value).sum())) if len(cells) else {}
+    last = grouped["last_activity"].max() if len(cells) else {}
+    rows = [
+        (person.id, person.username, person.display_name, person.team_label, int(passed.get(person.id, 0)),
+         int(started.get(person.id, 0)), _none_if_nat(last.get(person.id)))
+        for person in people
+    ]
+    return pd.DataFrame(rows, columns=LEARNER_COLUMNS)
+
+
+def _none_if_nat(value: object) -> object:
+    return None if value is None or pd.isna(value) else value
+
+
+def completion_rates(cells: pd.DataFrame, modules: pd.DataFrame, period: Period = ALL_TIME) -> pd.DataFrame:
+    """Per module: how many listed learners passed, are on it, or have not started; and the pass rate."""
+    listed = cells["user_id"].nunique()
+    rows = []
+    for module_id, title in zip(modules["module_id"], modules["module"], strict=True):
+        module_cells = cells[cells["module_id"] == module_id]
+        status = module_cells["status"]
+        passed = int((status == Status.PASSED.value).sum())
+        in_period = (int(sum(period.contains(moment) for moment in module_cells["completed_at"]))
+                     if period.bounded else passed)
+        rows.append((module_id, title, listed, passed, int((status == Status.IN_PROGRESS.value).sum()),
+                     int((status == Status.NOT_STARTED.value).sum()), passed / listed if listed else None, in_period))
+    return pd.DataFrame(rows, columns=COMPLETION_COLUMNS)
+
+
+def score_rows(attempts: pd.DataFrame, people: Sequence[Learner], modules: pd.DataFrame) -> pd.DataFrame:
+    """Finished attempts with their scaled score (score / max) and the module's title."""
+    if attempts.empty:
+        return pd.DataFrame(columns=SCORE_COLUMNS)
+    usernames = {person.id: person.username for person in people}
+    titles = dict(zip(modules["module_id"], modules["module"], strict=True))
+    frame = attempts[attempts["module_id"].isin(titles.keys())].copy()
+    frame["username"] = frame["user_id"].map(usernames)
+    frame["module"] = frame["module_id"].map(titles)
+    maximum = frame["max_score"].where(frame["max_score"] > 0)
+    frame["scaled"] = (frame["score"] / maximum).fillna(0.0)
+    return frame[SCORE_COLUMNS].sort_values(["module", "finished_at"]).reset_index(drop=True)
