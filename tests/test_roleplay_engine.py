@@ -522,3 +522,14 @@ def test_without_loops_costs_add_up_and_scores_stay_in_range(scenario: Scenario,
     assert analysis.worst <= state.score <= analysis.best
     assert sum(costs) == analysis.best - state.score
     assert 0.0 <= debrief(scenario, state).scaled <= 1.0
+
+
+def test_a_scenario_too_tangled_to_search_is_reported_not_searched_forever(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("academy.engine.roleplay.STATE_BUDGET", 2)
+    scenario = Scenario.model_validate(CALL.model_dump())  # a new object: no cached analysis
+    analysis = analyse(scenario)
+    assert (analysis.complete, analysis.best, analysis.reachable_endings) == (False, None, ())
+    # Play goes on; costs are simply unknown.
+    state, outcomes = play(scenario, 0, 1)
+    assert [outcome.cost for outcome in outcomes] == [None, None]
+    assert (debrief(scenario, state).score, debrief(scenario, state).scaled) == (45, 1.0)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from academy.content.schema import Scenario
 from academy.engine.graph import GraphProblem, scenario_problems
 from tests.test_roleplay_engine import CALL, LOOP, ChoiceSpec, build_scenario, scenario_dict
@@ -187,3 +189,17 @@ def test_a_problem_path_as_text() -> None:
     assert GraphProblem(path=("start",), message="m").location() == "start"
     assert GraphProblem.from_dict(problem.to_dict()) == problem
 
+
+
+def test_a_scenario_too_tangled_to_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("academy.engine.roleplay.STATE_BUDGET", 2)
+    tangled = with_nodes({"a": [{"next": "b"}, {"next": "good"}], "b": [{"next": "a"}, {"next": "c"}],
+                          "c": [{"next": "b"}, {"next": "bad"}]})
+    assert problems(tangled) == [
+        (("nodes",), "too many ways through this scenario to score it (gave up after 2 states): the choices "
+                     "leading back among nodes 'a', 'b', 'c' multiply the paths; remove some ways back"),
+    ]
+    straight = with_nodes({"a": [{"next": "b", "trust": 5}, {"next": "b"}],
+                           "b": [{"next": "c", "when": "trust > 50"}, {"next": "c"}], "c": [{"next": "good"},
+                                                                                           {"next": "bad"}]})
+    assert problems(straight)[0][1].endswith("the conditions on trust multiply the states; use fewer of them")

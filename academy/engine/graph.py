@@ -16,6 +16,7 @@ import difflib
 from collections.abc import Iterable, Mapping, Sequence
 
 from academy.content.schema import Scenario
+from academy.engine import roleplay
 from academy.engine._results import Result
 from academy.engine.roleplay import TRUST, ScenarioAnalysis, analyse, strongly_connected, successors
 
@@ -211,6 +212,8 @@ def _conditional_problems(scenario: Scenario, analysis: ScenarioAnalysis | None)
 def _played_problems(start: str, graph: Mapping[str, Sequence[str]], node_index: Mapping[str, int],
                      ending_index: Mapping[str, int], analysis: ScenarioAnalysis) -> list[GraphProblem]:
     """What the conditions make impossible, among what the graph alone would allow."""
+    if not analysis.complete:
+        return [_too_complex(graph)]
     reached = _reachable(graph, [start])
     if analysis.best is None:
         return [GraphProblem(path=("start",), message=(
@@ -224,3 +227,15 @@ def _played_problems(start: str, graph: Mapping[str, Sequence[str]], node_index:
                  for ending_id, index in ending_index.items()
                  if ending_id in reached and ending_id not in analysis.reachable_endings]
     return problems
+
+
+def _too_complex(graph: Mapping[str, Sequence[str]]) -> GraphProblem:
+    components = strongly_connected(graph)
+    tangle = max(components.values(), key=len)
+    if len(tangle) > 1:
+        names = ", ".join(f"'{node_id}'" for node_id in graph if node_id in tangle)
+        why = f"the choices leading back among nodes {names} multiply the paths; remove some ways back"
+    else:
+        why = "the conditions on trust multiply the states; use fewer of them"
+    return GraphProblem(path=("nodes",), message=(
+        f"too many ways through this scenario to score it (gave up after {roleplay.STATE_BUDGET:,} states): {why}"))

@@ -253,6 +253,11 @@ class StuckState(Result):
 
 class ScenarioAnalysis(Result):
     scenario_id: str
+    complete: bool = True
+    """False when the scenario has too many ways through it to search (see ``STATE_BUDGET``);
+    then nothing below is known."""
+    states: int = 0
+    """How many distinct states the search went through (a measure of the scenario's size)."""
     best: int | None
     """Best achievable score; ``None`` when no ending can be reached."""
     worst: int | None
@@ -268,6 +273,12 @@ class ScenarioAnalysis(Result):
     stuck: tuple[StuckState, ...]
 
 
+STATE_BUDGET = 100_000
+"""Most states one search may go through. The longest simple path is a hard problem: a large
+tangle of loops can have more paths than any machine can try, so such a scenario is reported
+as too complex rather than hanging the validator or a page."""
+
+
 def analyse(scenario: Scenario) -> ScenarioAnalysis:
     """Best and worst achievable scores, their paths, and what can be reached (see the module doc)."""
     return _solver(scenario).analysis
@@ -281,9 +292,15 @@ def successors(scenario: Scenario) -> dict[str, list[str]]:
     return graph
 
 
-def strongly_connected(graph: Mapping[str, Sequence[str]]) -> dict[str, frozenset[str]]:
+def reachability(graph: Mapping[str, Sequence[str]]) -> dict[str, set[str]]:
+    """Node -> every node and target reachable from it through choices (itself included)."""
+    return {source: _reachable(graph, source) for source in graph}
+
+
+def strongly_connected(graph: Mapping[str, Sequence[str]],
+                       reach: Mapping[str, set[str]] | None = None) -> dict[str, frozenset[str]]:
     """Node -> the set of nodes that can both reach it and be reached from it (itself included)."""
-    reach = {source: _reachable(graph, source) for source in graph}
+    reach = reach if reach is not None else reachability(graph)
     return {node: frozenset(other for other in reach[node] if node in reach.get(other, ())) | {node}
             for node in graph}
 
@@ -310,6 +327,10 @@ class _Value:
     endings: frozenset[str]
 
 
+class _OverBudgetError(Exception):
+    pass
+
+
 _EMPTY: frozenset[str] = frozenset()
 
 
@@ -317,19 +338,23 @@ _EMPTY: frozenset[str] = frozenset()
 class _Solver:
     """Searches simple paths of one scenario, memoised on the state that decides the future.
 
-    That state is (node, raw trust, tested variables, visited nodes of the node's strongly
-    connected component): raw trust only when some condition reads it, variables only those
-    some condition tests, and visited nodes outside the component cannot be reached again.
-    In a scenario without loops every component is one node, so paths collapse into states.
+    That state is (node, raw trust, variables, visited nodes of the node's strongly connected
+    component), where raw trust counts only if a condition on trust lies ahead of the node,
+    and variables only those tested ahead; visited nodes outside the component cannot be
+    reached again. Without loops every component is one node, so paths collapse into states.
     """
 
     scenario: Scenario
+    budget: int = field(default_factory=lambda: STATE_BUDGET)
     nodes: dict[str, Node] = field(init=False)
     endings: dict[str, Ending] = field(init=False)
     components: dict[str, frozenset[str]] = field(init=False)
-    reads_trust: bool = field(init=False)
+    trust_ahead: dict[str, bool] = field(init=False)
+    tested_ahead: dict[str, frozenset[str]] = field(init=False)
     tested: frozenset[str] = field(init=False)
     memo: dict[tuple[Any, ...], _Value | None] = field(init=False, default_factory=dict)
+    explored: int = field(init=False, default=0)
+    too_large: bool = field(init=False, default=False)
     recording: bool = field(init=False, default=True)
     seen_nodes: set[str] = field(init=False, default_factory=set)
     node_best: dict[str, set[int]] = field(init=False, default_factory=dict)
@@ -343,10 +368,16 @@ class _Solver:
         self.endings = {}
         for ending in self.scenario.endings:
             self.endings.setdefault(ending.id, ending)
-        self.components = strongly_connected(successors(self.scenario))
-        conditions = [choice.when for node in self.scenario.nodes for choice in node.choices if choice.when]
-        self.reads_trust = any(condition.variable == TRUST for condition in conditions)
-        self.tested = frozenset(condition.variable for condition in conditions) - {TRUST}
+        graph = successors(self.scenario)
+        reach = reachability(graph)
+        self.components = strongly_connected(graph, reach)
+        tests = {node_id: {choice.when.variable for choice in node.choices if choice.when}
+                 for node_id, node in self.nodes.items()}
+        ahead = {node_id: set().union(*(tests[other] for other in reach[node_id] if other in tests))
+                 for node_id in self.nodes}
+        self.trust_ahead = {node_id: TRUST in variables for node_id, variables in ahead.items()}
+        self.tested_ahead = {node_id: frozenset(variables - {TRUST}) for node_id, variables in ahead.items()}
+        self.tested = frozenset().union(*self.tested_ahead.values())
         self.analysis = self._analyse()
         self.recording = False
 
@@ -362,10 +393,16 @@ class _Solver:
         if target in visited:
             return None
         component = self.components[target]
-        key = (target, raw if self.reads_trust else None, variables,
+        tested = self.tested_ahead[target]
+        key = (target,
+               raw if self.trust_ahead[target] else None,
+               tuple(pair for pair in variables if pair[0] in tested) if tested else (),
                visited & component if len(component) > 1 else _EMPTY)
         if key in self.memo:
             return self.memo[key]
+        self.explored += 1
+        if self.explored > self.budget:
+            raise _OverBudgetError
         result = self._explore(target, raw, variables, visited | {target})
         self.memo[key] = result
         return result
@@ -408,29 +445,47 @@ class _Solver:
             return variables
         return tuple(sorted({**dict(variables), **changes}.items()))
 
-    def _tested_only(self, variables: Variables) -> Variables:
-        return tuple((name, value) for name, value in variables if name in self.tested)
+    def _search(self, target: str, raw: int, variables: Variables) -> _Value | None:
+        """One search from a fresh start; ``_OverBudgetError`` past the budget (and forever after)."""
+        if self.too_large:
+            raise _OverBudgetError
+        self.explored = 0
+        try:
+            return self.value(target, raw, variables, _EMPTY)
+        except _OverBudgetError:
+            self.too_large = True
+            self.memo.clear()  # a half-searched tangle is only memory now
+            raise
 
     # Uses ------------------------------------------------------------------------------
 
     def choice_values(self, state: RunState) -> dict[int, int | None]:
         """Each available choice's delta plus the best achievable after it (looking forward only)."""
         raw = self.scenario.customer.trust + state.gained
-        variables = self._tested_only(state.variables)
+        variables = tuple(pair for pair in state.variables if pair[0] in self.tested)
         values: dict[int, int | None] = {}
         for index, choice in available_choices(self.scenario, state):
-            after = self.value(choice.next, raw + choice.trust, self._apply(choice, variables), _EMPTY)
+            try:
+                after = self._search(choice.next, raw + choice.trust, self._apply(choice, variables))
+            except _OverBudgetError:
+                after = None
             values[index] = None if after is None else choice.trust + after.best
         return values
 
     def _analyse(self) -> ScenarioAnalysis:
-        raw = self.scenario.customer.trust
-        root = self.value(self.scenario.start, raw, (), _EMPTY)
+        try:
+            root = self._search(self.scenario.start, self.scenario.customer.trust, ())
+        except _OverBudgetError:
+            return ScenarioAnalysis(
+                scenario_id=self.scenario.id, complete=False, states=self.explored, best=None, worst=None,
+                best_path=(), best_ending=None, worst_path=(), worst_ending=None, reachable_endings=(),
+                reachable_nodes=(), best_choices={}, stuck=())
         best_path, best_ending = self._follow(root, lambda value: value.best_choices[0])
         worst_path, worst_ending = self._follow(root, lambda value: value.worst_choice)
         reachable = root.endings if root else _EMPTY
         return ScenarioAnalysis(
             scenario_id=self.scenario.id,
+            states=len(self.memo),
             best=root.best if root else None,
             worst=root.worst if root else None,
             best_path=best_path,
