@@ -1,11 +1,11 @@
 """Team overview: learner x module matrix, completion per module, quiz scores, last activity.
 
 Reads O(team) rows: the chosen learners' module summaries (kept current by the store on
-every write) and their finished quiz attempts; never the learning-record log.
+every write) and their finished quiz attempts; never the whole learning-record log.
 
 Date range (``Period``, whole UTC days, both ends included):
-* learners listed: those with activity in the period (a module's activity spans from its
-  start to its last action); without a period, every learner of the chosen teams;
+* learners listed: those who did something in the period (one indexed look at each
+  learner's slice of the log); without a period, every learner of the chosen teams;
 * matrix cells: the status and best score as of now;
 * completion per module: share of the listed learners who passed it, and how many passed
   it within the period;
@@ -72,10 +72,6 @@ class Period:
             return False
         since, until = self.since, self.until
         return (since is None or moment >= since) and (until is None or moment < until)
-
-    def overlaps(self, first: datetime, last: datetime) -> bool:
-        since, until = self.since, self.until
-        return (until is None or first < until) and (since is None or last >= since)
 
 
 ALL_TIME = Period()
@@ -162,7 +158,7 @@ def team_overview(
     modules = modules_frame(course)
     cells = build_cells(people, summaries, modules)
     if period.bounded:
-        active = _active_user_ids(cells, period)
+        active = queries.active_learners(store, [p.id for p in people], since=period.since, until=period.until)
         cells = cells[cells["user_id"].isin(active)]
         people = [person for person in people if person.id in active]
     learner_rows = _learner_rows(people, cells)
@@ -197,13 +193,6 @@ def _cell(person: Learner, module_id: str, title: str, lessons_total: int,
     return (*who, summary.status.value, summary.best_quiz_scaled, summary.best_scenario_scaled,
             summary.quiz_attempts, summary.quiz_failures, summary.lessons_done, lessons_total, summary.started_at,
             summary.completed_at, summary.last_activity_at)
-
-
-def _active_user_ids(cells: pd.DataFrame, period: Period) -> set[int]:
-    started = cells.dropna(subset=["started_at"])
-    return {int(user_id) for user_id, first, last in zip(started["user_id"], started["started_at"],
-                                                         started["last_activity"], strict=True)
-            if period.overlaps(first, last)}
 
 
 def _learner_rows(people: Sequence[Learner], cells: pd.DataFrame) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Select, select
 
 from academy.auth import Role, User
 from academy.store import Store
-from academy.store.tables import memberships, quiz_attempts, teams, users
+from academy.store.tables import learning_records, memberships, quiz_attempts, teams, users
 
 T = TypeVar("T")
 
@@ -86,3 +86,25 @@ def finished_attempts(
     frame = pd.DataFrame([tuple(row) for row in rows], columns=ATTEMPT_COLUMNS)
     frame["passed"] = frame["passed"].astype(bool)
     return frame
+
+
+def active_learners(
+    store: Store, user_ids: Iterable[int], *, since: datetime | None = None, until: datetime | None = None
+) -> set[int]:
+    """Which of these learners logged at least one action in [since, until).
+
+    Reads each learner's slice of the log through its (user_id, seq) index: O(their records).
+    """
+    base: Select[Any] = select(learning_records.c.user_id).distinct()
+    if since is not None:
+        base = base.where(learning_records.c.at >= since)
+    if until is not None:
+        base = base.where(learning_records.c.at < until)
+
+    def work(connection: Connection) -> set[int]:
+        found: set[int] = set()
+        for part in _chunks(user_ids):
+            found.update(connection.execute(base.where(learning_records.c.user_id.in_(part))).scalars())
+        return found
+
+    return _read(store, work)
