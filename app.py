@@ -3,12 +3,14 @@
 Who is signed in decides which pages exist for this session: a first run offers only
 "Create the administrator", a signed-out visitor only "Sign in", and a signed-in user
 the pages their role may open (``academy.ui.navigation``). Any other URL path falls back
-to the default page, so no address reaches a page the role may not see.
+to the default page, so no address reaches a page the role may not see. Signed out, every
+address shows the sign-in form, and after signing in the page that address names.
 """
 
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 from academy.auth import User
 from academy.ui import navigation, session, signin
@@ -30,6 +32,17 @@ def sidebar(user: User) -> None:
             st.rerun()
 
 
+def signed_out_pages() -> list[StreamlitPage]:
+    """Sign-in, also under every page's address, so a reload or a bookmark shows the sign-in form
+    there and, once signed in, the page itself (with its query parameters) instead of "page not found"."""
+    aliases = [
+        st.Page(signin.render_sign_in, title=signin.SIGN_IN.title, icon=signin.SIGN_IN.icon, url_path=spec.url_path,
+                visibility="hidden")
+        for spec in navigation.registry().all()
+    ]
+    return [navigation.st_page(signin.SIGN_IN, default=True), *aliases]
+
+
 def main() -> None:
     st.set_page_config(page_title=APP_TITLE, page_icon=":material/support_agent:", layout="centered")
     store = session.store()
@@ -43,7 +56,7 @@ def main() -> None:
     elif not store.has_any_admin():
         page = st.navigation([navigation.st_page(signin.SETUP, default=True)], position="hidden")
     else:
-        page = st.navigation([navigation.st_page(signin.SIGN_IN, default=True)], position="hidden")
+        page = st.navigation(signed_out_pages(), position="hidden")
     page.run()
 
 
