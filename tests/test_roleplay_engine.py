@@ -533,3 +533,11 @@ def test_a_scenario_too_tangled_to_search_is_reported_not_searched_forever(monke
     state, outcomes = play(scenario, 0, 1)
     assert [outcome.cost for outcome in outcomes] == [None, None]
     assert (debrief(scenario, state).score, debrief(scenario, state).scaled) == (45, 1.0)
+
+
+def test_a_chain_too_long_to_search_is_reported_not_crashed() -> None:
+    chain = {f"n{i}": [{"next": f"n{i + 1}" if i < 799 else "x", "trust": 1}, {"next": "y"}] for i in range(800)}
+    scenario = build_scenario(chain, {"x": 0, "y": 0})
+    assert analyse(scenario).complete is False
+    state, outcome = choose(scenario, start(scenario), 0)
+    assert (state.node, outcome.cost) == ("n1", None)

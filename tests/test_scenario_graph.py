@@ -203,3 +203,8 @@ def test_a_scenario_too_tangled_to_search(monkeypatch: pytest.MonkeyPatch) -> No
                            "b": [{"next": "c", "when": "trust > 50"}, {"next": "c"}], "c": [{"next": "good"},
                                                                                            {"next": "bad"}]})
     assert problems(straight)[0][1].endswith("the conditions on trust multiply the states; use fewer of them")
+
+
+def test_a_scenario_too_long_to_search() -> None:
+    chain = {f"n{i}": [{"next": f"n{i + 1}" if i < 799 else "good"}, {"next": "bad"}] for i in range(800)}
+    assert problems(with_nodes(chain))[0][1].endswith("its paths are too long; split it into several scenarios")

@@ -61,7 +61,7 @@ def scenario_problems(scenario: Scenario) -> list[GraphProblem]:
     analysis = analyse(scenario) if sound and not traps else None
     problems += _conditional_problems(scenario, analysis)
     if analysis is not None:
-        problems += _played_problems(scenario.start, graph, node_index, ending_index, analysis)
+        problems += _played_problems(scenario, graph, node_index, ending_index, analysis)
     return problems
 
 
@@ -209,12 +209,12 @@ def _conditional_problems(scenario: Scenario, analysis: ScenarioAnalysis | None)
     return problems
 
 
-def _played_problems(start: str, graph: Mapping[str, Sequence[str]], node_index: Mapping[str, int],
+def _played_problems(scenario: Scenario, graph: Mapping[str, Sequence[str]], node_index: Mapping[str, int],
                      ending_index: Mapping[str, int], analysis: ScenarioAnalysis) -> list[GraphProblem]:
     """What the conditions make impossible, among what the graph alone would allow."""
     if not analysis.complete:
-        return [_too_complex(graph)]
-    reached = _reachable(graph, [start])
+        return [_too_complex(scenario, graph)]
+    reached = _reachable(graph, [scenario.start])
     if analysis.best is None:
         return [GraphProblem(path=("start",), message=(
             "no run can reach an ending: on every path without a revisited node, some choice's condition "
@@ -229,13 +229,17 @@ def _played_problems(start: str, graph: Mapping[str, Sequence[str]], node_index:
     return problems
 
 
-def _too_complex(graph: Mapping[str, Sequence[str]]) -> GraphProblem:
+def _too_complex(scenario: Scenario, graph: Mapping[str, Sequence[str]]) -> GraphProblem:
     components = strongly_connected(graph)
     tangle = max(components.values(), key=len)
+    reads_trust = any(choice.when is not None and choice.when.variable == TRUST
+                      for node in scenario.nodes for choice in node.choices)
     if len(tangle) > 1:
         names = ", ".join(f"'{node_id}'" for node_id in graph if node_id in tangle)
         why = f"the choices leading back among nodes {names} multiply the paths; remove some ways back"
-    else:
+    elif reads_trust:
         why = "the conditions on trust multiply the states; use fewer of them"
+    else:
+        why = "its paths are too long; split it into several scenarios"
     return GraphProblem(path=("nodes",), message=(
         f"too many ways through this scenario to score it (gave up after {roleplay.STATE_BUDGET:,} states): {why}"))

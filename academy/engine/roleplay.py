@@ -26,6 +26,7 @@ Cost of a decision
 from __future__ import annotations
 
 import operator
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -354,6 +355,7 @@ class _Solver:
     tested: frozenset[str] = field(init=False)
     memo: dict[tuple[Any, ...], _Value | None] = field(init=False, default_factory=dict)
     explored: int = field(init=False, default=0)
+    lock: threading.Lock = field(init=False, default_factory=threading.Lock)
     too_large: bool = field(init=False, default=False)
     recording: bool = field(init=False, default=True)
     seen_nodes: set[str] = field(init=False, default_factory=set)
@@ -447,15 +449,17 @@ class _Solver:
 
     def _search(self, target: str, raw: int, variables: Variables) -> _Value | None:
         """One search from a fresh start; ``_OverBudgetError`` past the budget (and forever after)."""
-        if self.too_large:
-            raise _OverBudgetError
-        self.explored = 0
-        try:
-            return self.value(target, raw, variables, _EMPTY)
-        except _OverBudgetError:
-            self.too_large = True
-            self.memo.clear()  # a half-searched tangle is only memory now
-            raise
+        # Pages of several sessions share one solver; its memo and budget count are per search.
+        with self.lock:
+            if self.too_large:
+                raise _OverBudgetError
+            self.explored = 0
+            try:
+                return self.value(target, raw, variables, _EMPTY)
+            except (_OverBudgetError, RecursionError) as error:  # a chain of hundreds of nodes
+                self.too_large = True
+                self.memo.clear()  # a half-searched tangle is only memory now
+                raise _OverBudgetError from error
 
     # Uses ------------------------------------------------------------------------------
 
@@ -524,16 +528,21 @@ _SOLVERS: dict[int, _Solver] = {}
 _SOLVER_CACHE_SIZE = 64
 
 
+_SOLVERS_LOCK = threading.Lock()
+
+
 def _solver(scenario: Scenario) -> _Solver:
     # Keyed by identity: a loaded course is immutable and long-lived, and a pydantic model
     # holding lists cannot be hashed. The solver keeps its scenario alive, so ids are not reused.
-    cached = _SOLVERS.get(id(scenario))
+    with _SOLVERS_LOCK:
+        cached = _SOLVERS.get(id(scenario))
     if cached is not None and cached.scenario is scenario:
         return cached
-    solver = _Solver(scenario)
-    if len(_SOLVERS) >= _SOLVER_CACHE_SIZE:
-        _SOLVERS.pop(next(iter(_SOLVERS)))
-    _SOLVERS[id(scenario)] = solver
+    solver = _Solver(scenario)  # outside the lock: one slow scenario must not hold up the others
+    with _SOLVERS_LOCK:
+        if len(_SOLVERS) >= _SOLVER_CACHE_SIZE:
+            _SOLVERS.pop(next(iter(_SOLVERS)))
+        _SOLVERS[id(scenario)] = solver
     return solver
 
 
