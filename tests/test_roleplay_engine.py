@@ -21,6 +21,7 @@ from academy.engine.roleplay import (
     debrief,
     decisions,
     replay,
+    scaled_score,
     start,
 )
 
@@ -541,3 +542,11 @@ def test_a_chain_too_long_to_search_is_reported_not_crashed() -> None:
     assert analyse(scenario).complete is False
     state, outcome = choose(scenario, start(scenario), 0)
     assert (state.node, outcome.cost) == ("n1", None)
+
+
+@pytest.mark.parametrize(("score", "best", "worst", "scaled"), [
+    (5, 45, -60, 65 / 105), (45, 45, -60, 1.0), (-60, 45, -60, 0.0), (50, 45, -60, 1.0), (-70, 45, -60, 0.0),
+    (10, 10, 10, 1.0),
+])
+def test_scaled_score(score: int, best: int, worst: int, scaled: float) -> None:
+    assert scaled_score(score, best, worst) == pytest.approx(scaled)

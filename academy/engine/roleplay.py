@@ -627,7 +627,7 @@ def debrief(scenario: Scenario, state: RunState) -> Debrief:
         score=state.score,
         best=best,
         worst=worst,
-        scaled=_scaled(state.score, best, worst),
+        scaled=scaled_score(state.score, best, worst),
         trust=state.trust,
         decisions=made,
         skills=_tally(made),
@@ -635,7 +635,8 @@ def debrief(scenario: Scenario, state: RunState) -> Debrief:
     )
 
 
-def _scaled(score: int, best: int, worst: int) -> float:
+def scaled_score(score: float, best: float, worst: float) -> float:
+    """Where a score sits between the worst (0.0) and the best (1.0); 1.0 when they are equal."""
     if best <= worst:
         return 1.0
     return max(0.0, min(1.0, (score - worst) / (best - worst)))
