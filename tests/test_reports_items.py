@@ -10,12 +10,16 @@ import pandas as pd
 import pytest
 
 from academy.content.schema import QuizBank
+from academy.reports.access import AccessDeniedError, scope_for
 from academy.reports.items import (
     DOUBTFUL_EFFICIENCY,
     analyse_answers,
     cronbach_alpha,
     item_figures,
+    question_analysis,
 )
+from academy.store import Store
+from tests.reports_helpers import course, make_org, quiz
 
 
 def _bank(questions: list[dict[str, Any]]) -> QuizBank:
@@ -215,3 +219,19 @@ def test_free_form_responses_are_grouped_by_value() -> None:
     ordering = options[options["question_id"] == "o"]
     assert list(ordering["label"]) == ["Step x → Step y", "Step y → Step x"]
     assert list(ordering["correct"]) == [True, False]
+
+
+def test_question_analysis_from_the_store_covers_only_the_viewers_teams(store: Store) -> None:
+    org = make_org(store)
+    quiz(store, org.a1, "orientation", [1, 1, 1], question_ids=["low-bar", "parts", "saved"])
+    quiz(store, org.a2, "orientation", [1, 0, 0], question_ids=["low-bar", "parts", "saved"])
+    quiz(store, org.b1, "orientation", [0, 0, 0], question_ids=["low-bar", "parts", "saved"])
+    mine = question_analysis(store, course(), scope_for(store, org.mara), "orientation")
+    assert (mine.attempts, mine.learners) == (2, 2)
+    # low-bar: a1 1, a2 1 -> facility 1; with b1 (admin) 2/3
+    assert mine.items.set_index("question_id").loc["low-bar", "facility"] == pytest.approx(1.0)
+    everyone = question_analysis(store, course(), scope_for(store, org.admin), "orientation")
+    assert everyone.attempts == 3
+    assert everyone.items.set_index("question_id").loc["low-bar", "facility"] == pytest.approx(2 / 3)
+    with pytest.raises(AccessDeniedError):
+        question_analysis(store, course(), scope_for(store, org.mara), "orientation", team_ids=[org.billing])
