@@ -118,7 +118,7 @@ def _everyone(store: Store) -> dict[int, tuple[User, list[str]]]:
 
 def learner(store: Store, scope: Scope, user_id: int) -> Learner:
     """One learner the scope may see; AccessDeniedError otherwise (also for unknown ids, to say nothing)."""
-    user = store.get_user(user_id)
+    user = store.get_user(int(user_id))
     if user is None:
         raise AccessDeniedError("not allowed to see this learner")
     teams = store.teams_of(user.id)
