@@ -32,7 +32,7 @@ def render() -> None:
         hide_index=True,
         width="stretch",
         column_config={
-            "Progress": st.column_config.ProgressColumn("Progress", min_value=0.0, max_value=1.0, format="percent"),
+            "Progress": st.column_config.ProgressColumn("Progress", min_value=0, max_value=100, format="%d%%"),
             "Last activity": st.column_config.DatetimeColumn("Last activity", format="YYYY-MM-DD HH:mm"),
         },
     )
@@ -55,7 +55,7 @@ def _module_table(modules: list, summaries: dict[str, ModuleSummary], attempts: 
         rows.append({
             "Module": module.title,
             "Status": progress_view.STATUS_LABELS[standing.status],
-            "Progress": standing.fraction,
+            "Progress": round(standing.fraction * 100),
             "Lessons": f"{min(summary.lessons_done, len(module.lessons)) if summary else 0} / {len(module.lessons)}",
             "Best quiz": progress_view.percent(summary.best_quiz_scaled if summary else None),
             "Attempts": f"{used} / {bank.attempts}" if bank and bank.attempts else str(used),
@@ -103,4 +103,4 @@ def _run_table(runs: list[Run], modules: list) -> pd.DataFrame:
     ])
 
 
-PAGES = [PageSpec(render, "My progress", ":material/insights:", URL, LEARNERS, section="Learn", order=50)]
+PAGES = [PageSpec(render, "My progress", ":material/insights:", URL, LEARNERS, section="Learn", order=50, wide=True)]

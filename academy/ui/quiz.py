@@ -185,8 +185,8 @@ Reader = Callable[[], tuple[Any, str | None]]
 
 def _question_form(question: Question, entry: engine.DrawnQuestion, key: str, *, last: bool) -> object:
     """Draw the question; the learner's response once submitted and well formed, else _NOTHING."""
-    st.markdown(f"#### {md(question.prompt)}")
     with st.form(f"question-{key}"):
+        st.markdown(f"**{md(question.prompt)}**")
         collect = _WIDGETS[question.type]
         read = collect(question, entry, key)
         label = "Submit and finish" if last else "Submit answer"

@@ -82,8 +82,8 @@ def _play(user: User, module: Module, scenario: Scenario, run: Run) -> None:
         _restart_button(user, module, scenario, run)
         return
     _brief(scenario)
-    _trust_meter(state.trust)
     _transcript(scenario, state)
+    _trust_meter(state.trust)
     if state.finished:  # the ending was reached but not yet recorded (e.g. a crash in between)
         _finish(run, scenario, state)
         st.rerun()
@@ -198,11 +198,11 @@ def _debrief(scenario: Scenario, debrief: engine.Debrief, runs: int, best_score:
     if ending.customer:
         with st.chat_message("customer", avatar=CUSTOMER_AVATAR):
             st.markdown(f"**{md(scenario.customer.name)}:** {md(ending.customer)}")
-    outcome, score, trust = st.columns(3)
-    outcome.metric("Outcome", progress_view.OUTCOME_LABELS.get(debrief.outcome, debrief.outcome))
-    score.metric("Score", f"{debrief.score} of {debrief.best}", help=f"Worst possible: {debrief.worst}")
+    _outcome_banner(debrief.outcome, md(ending.debrief))
+    score, trust = st.columns(2)
+    score.metric("Score", f"{debrief.score} of {debrief.best}", help=f"The best possible is {debrief.best}; "
+                 f"the worst, {debrief.worst}.")
     trust.metric("Final trust", f"{debrief.trust} / 100")
-    st.markdown(md(ending.debrief))
     if runs > 1:
         st.caption(f"Your best over {runs} runs: {best_score:g} of {debrief.best}.")
     st.subheader(":material/alt_route: Your decisions", anchor=False)
@@ -210,6 +210,17 @@ def _debrief(scenario: Scenario, debrief: engine.Debrief, runs: int, best_score:
         _decision(scenario, number, decision)
     st.subheader(":material/psychology: Skills practised", anchor=False)
     st.markdown("\n".join(_skill_line(tally) for tally in debrief.skills))
+
+
+def _outcome_banner(outcome: str, text: str) -> None:
+    label = progress_view.OUTCOME_LABELS.get(outcome, outcome)
+    body = f"**{label}.** {text}"
+    if outcome in ("referring", "retained"):
+        st.success(body, icon=":material/sentiment_satisfied:")
+    elif outcome == "wary":
+        st.warning(body, icon=":material/sentiment_neutral:")
+    else:
+        st.error(body, icon=":material/sentiment_dissatisfied:")
 
 
 def _decision(scenario: Scenario, number: int, decision: engine.Decision) -> None:

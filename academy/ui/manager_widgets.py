@@ -1,0 +1,85 @@
+"""Pieces every manager page shares: the viewer's scope, the team and date filters, downloads.
+
+No page here (no ``PAGES``). The figures come from ``academy.reports``, which also
+enforces who sees what; these widgets only choose among what the scope allows.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from academy.reports.access import AccessDeniedError, Scope, scope_for
+from academy.reports.csv_export import to_csv_bytes
+from academy.reports.overview import Period
+from academy.ui import session
+from academy.ui.navigation import MANAGERS
+
+ALL = -1
+"""The team filter's "all the teams I may see" entry."""
+
+STATUS_COLOURS = {"passed": "#d1fae5", "in_progress": "#fef3c7", "not_started": "#f1f5f9"}
+"""Cell backgrounds of the team matrix: passed green, in progress amber, not started grey."""
+
+
+def viewer_scope() -> Scope:
+    """The signed-in manager's or administrator's scope; anyone else is stopped here."""
+    user = session.require_role(MANAGERS)
+    try:
+        return scope_for(session.store(), user)
+    except AccessDeniedError:
+        st.error("This page is not available to your account.", icon=":material/block:")
+        st.stop()
+        raise  # st.stop() does not return; this keeps type checkers honest
+
+
+def team_filter(scope: Scope, *, key: str = "team") -> list[int] | None:
+    """A team picker over the scope's teams; ``None`` means all of them (everyone, for an admin).
+
+    The choice is kept in ``?team=`` so a link can open a page on a team.
+    """
+    if not scope.teams and not scope.everyone:
+        st.info("You do not manage any team yet. An administrator can add you to one under Teams.",
+                icon=":material/info:")
+        st.stop()
+    names = {team.id: team.name for team in scope.teams}
+    options = [ALL, *names]
+    everything = "Everyone" if scope.everyone else "All my teams"
+    wanted = st.query_params.get("team")
+    index = options.index(int(wanted)) if wanted and wanted.lstrip("-").isdigit() and int(wanted) in options else 0
+    chosen = st.selectbox("Team", options, index=index, key=key,
+                          format_func=lambda team_id: everything if team_id == ALL else names[team_id])
+    if chosen == ALL:
+        st.query_params.pop("team", None)
+        return None
+    st.query_params["team"] = str(chosen)
+    return [chosen]
+
+
+def period_filter(*, key: str = "period") -> Period:
+    """An optional date range (whole UTC days); empty means all time."""
+    picked = st.date_input("Date range", value=(), key=key, format="YYYY-MM-DD",
+                           help="Leave empty for all time. Days are UTC.")
+    days = [day for day in (picked if isinstance(picked, list | tuple) else [picked]) if isinstance(day, date)]
+    if not days:
+        return Period()
+    return Period(days[0], days[-1])
+
+
+def csv_download(frame: pd.DataFrame, file_name: str, label: str, *, key: str) -> None:
+    st.download_button(label, data=to_csv_bytes(frame), file_name=file_name, mime="text/csv",
+                       icon=":material/download:", key=key, disabled=frame.empty)
+
+
+def percent_column(label: str, help_text: str | None = None) -> st.column_config.NumberColumn:
+    return st.column_config.NumberColumn(label, format="percent", help=help_text)
+
+
+def when_column(label: str) -> st.column_config.DatetimeColumn:
+    return st.column_config.DatetimeColumn(label, format="YYYY-MM-DD HH:mm", timezone="UTC")
+
+
+def nothing_yet(message: str) -> None:
+    st.info(message, icon=":material/info:")
