@@ -83,3 +83,8 @@ def when_column(label: str) -> st.column_config.DatetimeColumn:
 
 def nothing_yet(message: str) -> None:
     st.info(message, icon=":material/info:")
+
+
+def percent(value: float | None) -> str:
+    """0.85 -> "85%"; nothing (None or NaN) -> "–"."""
+    return "–" if value is None or pd.isna(value) else f"{value:.0%}"
