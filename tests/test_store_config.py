@@ -84,6 +84,30 @@ def test_an_in_memory_store_works_for_a_quick_shell() -> None:
     assert store.completed_lessons(user.id, "basics") == {"greeting"}
 
 
+def file_size_after_writes(tmp_path: Path, wait_s: float) -> tuple[int, int]:
+    """(database file size, WAL size) after 50 actions and a pause."""
+    path = tmp_path / "academy.db"
+    store = open_store(f"sqlite:///{path}")
+    user = store.create_user("ana", "password-1")
+    for lesson in range(50):
+        store.mark_complete(user.id, "basics", f"lesson-{lesson}", "v1")
+    time.sleep(wait_s)
+    sizes = path.stat().st_size, Path(f"{path}-wal").stat().st_size
+    store.close()
+    return sizes
+
+
+def test_a_background_thread_checkpoints_the_wal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store_config, "WAL_CHECKPOINT_INTERVAL_S", 0.05)
+    checkpointed, wal = file_size_after_writes(tmp_path / "with", wait_s=0.5)
+    monkeypatch.setattr(store_config, "WAL_CHECKPOINT_INTERVAL_S", 0)
+    left_in_wal, _ = file_size_after_writes(tmp_path / "without", wait_s=0.5)
+
+    # Without the thread the pages stay in the WAL (below the automatic threshold).
+    assert left_in_wal < 8192 < wal
+    assert checkpointed > 10 * left_in_wal
+
+
 def hold_write_lock(path: Path, seconds: float, started: threading.Event) -> None:
     connection = sqlite3.connect(path, isolation_level=None)
     connection.execute("BEGIN IMMEDIATE")

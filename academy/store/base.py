@@ -11,7 +11,8 @@ from sqlalchemy import Connection, Engine, Insert, Table
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from academy.store.config import WRITE_OPTION, describe_url, with_retry
+from academy.store import config
+from academy.store.config import WRITE_OPTION, WalCheckpointer, describe_url, is_sqlite_file, with_retry
 from academy.store.model import Verb
 from academy.store.tables import learning_records
 
@@ -41,6 +42,11 @@ class StoreBase:
     def __init__(self, engine: Engine, *, clock: Clock = utc_now) -> None:
         self._engine = engine
         self._clock = clock
+        self._checkpointer = (
+            WalCheckpointer(engine, config.WAL_CHECKPOINT_INTERVAL_S)
+            if is_sqlite_file(engine) and config.WAL_CHECKPOINT_INTERVAL_S
+            else None
+        )
 
     @property
     def url(self) -> str:
@@ -53,6 +59,8 @@ class StoreBase:
         return self._engine.dialect.name
 
     def close(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
         self._engine.dispose()
 
     def _now(self) -> datetime:
