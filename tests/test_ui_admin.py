@@ -1,0 +1,211 @@
+"""Administrator pages (AppTest): users, teams, course health."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from academy.auth import Role
+from academy.ui.session import LESSONS_ENV, QUIZZES_ENV
+from tests.test_ui_catalog import broken_course
+from tests.ui_helpers import PASSWORD, World, button, no_exceptions, texts, world
+
+__all__ = ["world"]
+
+NEW_PASSWORD = "another-long-password"
+
+
+def add_user_form(at: AppTest, username: str, password: str, confirmation: str | None = None, *,
+                  role: Role = Role.LEARNER, teams: tuple[str, ...] = (), manages: tuple[str, ...] = ()) -> AppTest:
+    fields = {element.label: element for element in at.text_input}
+    fields["Username"].input(username)
+    fields["Password"].input(password)
+    fields["Repeat the password"].input(password if confirmation is None else confirmation)
+    next(element for element in at.selectbox if element.label == "Role").set_value(role)
+    boxes = {element.label: element for element in at.multiselect}
+    boxes["Member of teams"].set_value(list(teams))
+    boxes["Manages teams"].set_value(list(manages))
+    return button(at, "Add user").click().run()
+
+
+def manage(at: AppTest, username: str) -> AppTest:
+    next(element for element in at.text_input if element.key == "manage-username").input(username)
+    return at.run()
+
+
+# --- users -----------------------------------------------------------------------------------
+
+
+def test_an_admin_adds_a_learner_in_a_team_and_a_manager_of_it(world: World) -> None:
+    admin = world.user("chief", "admin")
+    team = world.store.create_team("Front desk")
+    at = world.app(admin, "users")
+    add_user_form(at, "ana", PASSWORD, teams=("Front desk",))
+    no_exceptions(at)
+    assert "Added ana (learner)." in [element.value for element in at.success]
+    add_user_form(at, "mara", PASSWORD, role=Role.MANAGER, manages=("Front desk",))
+    ana = world.store.user_by_name("ana")
+    mara = world.store.user_by_name("mara")
+    assert ana.role is Role.LEARNER
+    assert mara.role is Role.MANAGER
+    assert [user.username for user in world.store.team_members(team.id)] == ["ana"]
+    assert [user.username for user in world.store.team_managers(team.id)] == ["mara"]
+    assert world.store.authenticate("ana", PASSWORD).ok
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "confirmation", "problem"),
+    [
+        ("ana", "short", None, "at least 10 characters"),
+        ("ana", PASSWORD, PASSWORD + "x", "The two passwords differ."),
+        ("not a name!", PASSWORD, None, "is not valid"),
+        ("chief", PASSWORD, None, "is taken"),
+    ],
+)
+def test_adding_a_user_refuses_bad_input(
+    world: World, username: str, password: str, confirmation: str | None, problem: str
+) -> None:
+    admin = world.user("chief", "admin")
+    at = add_user_form(world.app(admin, "users"), username, password, confirmation)
+    assert problem in at.error[0].value
+    assert [user.username for user in world.store.list_users()] == ["chief"]
+
+
+def test_an_admin_disables_and_enables_an_account(world: World) -> None:
+    admin = world.user("chief", "admin")
+    world.user("ana")
+    at = manage(world.app(admin, "users"), "ana")
+    button(at, "Disable the account").click().run()
+    assert world.store.user_by_name("ana").disabled
+    assert not world.store.authenticate("ana", PASSWORD).ok
+    button(at, "Enable the account").click().run()
+    assert not world.store.user_by_name("ana").disabled
+
+
+def test_an_admin_resets_a_password(world: World) -> None:
+    admin = world.user("chief", "admin")
+    world.user("ana")
+    at = manage(world.app(admin, "users"), "ana")
+    fields = {element.label: element for element in at.text_input}
+    fields["New password"].input(NEW_PASSWORD)
+    fields["Repeat the new password"].input(NEW_PASSWORD)
+    button(at, "Reset password").click().run()
+    assert at.success[0].value.startswith("Password reset.")
+    assert world.store.authenticate("ana", NEW_PASSWORD).ok
+    assert not world.store.authenticate("ana", PASSWORD).ok
+
+
+def test_an_admin_changes_a_role_and_team_membership(world: World) -> None:
+    admin = world.user("chief", "admin")
+    ana = world.user("ana")
+    north = world.store.create_team("North")
+    south = world.store.create_team("South")
+    world.store.add_member(north.id, ana.id)
+    at = manage(world.app(admin, "users"), "ana")
+    at.selectbox(key=f"role-{ana.id}").set_value(Role.MANAGER).run()
+    button(at, "Change role").click().run()
+    assert world.store.user_by_name("ana").role is Role.MANAGER
+    boxes = {element.label: element for element in at.multiselect}
+    boxes["Member of"].set_value(["South"])
+    boxes["Manages"].set_value(["North"])
+    button(at, "Save teams").click().run()
+    assert [team.name for team in world.store.teams_of(ana.id)] == ["South"]
+    assert [team.name for team in world.store.teams_managed_by(ana.id)] == ["North"]
+    assert world.store.team_members(south.id)[0].id == ana.id
+
+
+def test_an_admin_cannot_disable_or_demote_themselves(world: World) -> None:
+    admin = world.user("chief", "admin")
+    at = manage(world.app(admin, "users"), "chief")
+    assert button(at, "Disable the account").disabled
+    assert at.selectbox(key=f"role-{admin.id}").disabled
+
+
+def test_an_unknown_username_is_reported(world: World) -> None:
+    at = manage(world.app(world.user("chief", "admin"), "users"), "ghost")
+    assert at.warning[0].value == "No user has that username."
+
+
+def test_the_user_list_can_be_searched(world: World) -> None:
+    admin = world.user("chief", "admin")
+    world.user("ana.silva", display_name="Ana Silva")
+    world.user("ben")
+    at = world.app(admin, "users")
+    next(element for element in at.text_input if element.key == "user-search").input("silva").run()
+    assert list(at.dataframe[0].value["Username"]) == ["ana.silva"]
+
+
+def test_user_names_are_shown_as_plain_text(world: World) -> None:
+    admin = world.user("chief", "admin")
+    world.user("mal", display_name="**Bold** [link](http://evil.example) <img src=x>")
+    at = manage(world.app(admin, "users"), "mal")
+    shown = texts(at)
+    assert "**Bold**" not in shown
+    assert "\\*\\*Bold\\*\\* \\[link\\]\\(http\\://evil\\.example\\) \\<img src=x\\>" in shown
+
+
+# --- teams -----------------------------------------------------------------------------------
+
+
+def test_an_admin_creates_a_team_and_edits_its_members(world: World) -> None:
+    admin = world.user("chief", "admin")
+    ana = world.user("ana")
+    mara = world.user("mara", "manager")
+    at = world.app(admin, "teams")
+    assert at.info[0].value == "No teams yet."
+    at.text_input[0].input("Billing")
+    button(at, "Create team").click().run()
+    team = world.store.team_by_name("Billing")
+    assert team is not None
+    fields = {element.label: element for element in at.text_input}
+    fields["Username"].input("ana")
+    button(at, "Add to team").click().run()
+    {element.label: element for element in at.text_input}["Username"].input("mara")
+    next(element for element in at.checkbox if element.label == "As a manager of this team").check()
+    button(at, "Add to team").click().run()
+    assert [user.id for user in world.store.team_members(team.id)] == [ana.id]
+    assert [user.id for user in world.store.team_managers(team.id)] == [mara.id]
+    table = at.dataframe[0].value
+    assert list(table["Members"]) == [1]
+    next(element for element in at.multiselect if element.label == "Remove from the team").set_value(["ana (member)"])
+    button(at, "Remove").click().run()
+    assert world.store.team_members(team.id) == []
+
+
+def test_a_duplicate_team_name_is_refused(world: World) -> None:
+    admin = world.user("chief", "admin")
+    world.store.create_team("Billing")
+    at = world.app(admin, "teams")
+    at.text_input[0].input("Billing")
+    button(at, "Create team").click().run()
+    assert "exists already" in at.error[0].value
+
+
+# --- course health ---------------------------------------------------------------------------
+
+
+def test_course_health_lists_broken_files_with_their_line_and_learners_do_not_see_them(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lessons, quizzes = broken_course(tmp_path)
+    monkeypatch.setenv(LESSONS_ENV, str(lessons))
+    monkeypatch.setenv(QUIZZES_ENV, str(quizzes))
+    at = world.app(world.user("chief", "admin"), "course-health")
+    no_exceptions(at)
+    broken = lessons / "broken-tour.yaml"
+    line = next(number for number, row in enumerate(broken.read_text().splitlines(), 1) if "pass_mark: 7" in row)
+    report = "\n".join(element.value for element in at.code)
+    assert f"{broken}:{line}:" in report
+    assert "pass_mark" in report
+    assert "1 file(s) left out of the course" in at.error[0].value
+    assert [metric.value for metric in at.metric][:1] == [str(len(world.course.modules))]
+    learner_view = world.app(world.user("ana"), "catalog")
+    assert "A broken tour" not in texts(learner_view)
+
+
+def test_course_health_is_green_for_the_real_course(world: World) -> None:
+    at = world.app(world.user("chief", "admin"), "course-health")
+    assert at.success[0].value == "Every course file validated."
+    assert not at.code
