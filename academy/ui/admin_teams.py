@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from academy.auth import AccountError, Team
@@ -21,9 +20,10 @@ def render() -> None:
     if not teams:
         st.info("No teams yet.", icon=":material/info:")
         return
-    st.dataframe(_team_table(teams), hide_index=True, width="stretch")
+    # One team at a time: a table of every team's members would cost two queries per team.
     by_id = {team.id: team for team in teams}
-    team_id = st.selectbox("Team to edit", list(by_id), format_func=lambda key: by_id[key].name)
+    st.caption(f"{len(teams)} teams")
+    team_id = st.selectbox("Team", list(by_id), format_func=lambda key: by_id[key].name)
     _edit_team(by_id[team_id])
 
 
@@ -40,24 +40,12 @@ def _create_team() -> None:
             st.success(f"Team {plain(team.name)} created.", icon=":material/check:")
 
 
-def _team_table(teams: list[Team]) -> pd.DataFrame:
-    store = session.store()
-    return pd.DataFrame([
-        {
-            "Team": team.name,
-            "Members": len(store.team_members(team.id)),
-            "Managers": ", ".join(user.username for user in store.team_managers(team.id)),
-        }
-        for team in teams
-    ])
-
-
 def _edit_team(team: Team) -> None:
     store = session.store()
     members = store.team_members(team.id)
     managers = store.team_managers(team.id)
-    st.markdown(f"**Members of {plain(team.name)}:** " + (", ".join(plain(u.username) for u in members) or "none"))
-    st.markdown("**Managers:** " + (", ".join(plain(u.username) for u in managers) or "none"))
+    st.markdown("**Managers:** " + (", ".join(plain(user.username) for user in managers) or "none"))
+    st.markdown(f"**Members ({len(members)}):** " + (", ".join(plain(user.username) for user in members) or "none"))
     with st.form(f"add-to-{team.id}", clear_on_submit=True):
         username = st.text_input("Username")
         as_manager = st.checkbox("As a manager of this team")

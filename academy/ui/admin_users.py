@@ -14,22 +14,26 @@ from academy.ui.text import plain
 
 URL = "users"
 TABLE_LIMIT = 500
+ADD, MANAGE, EVERYONE = "Add a user", "Manage a user", "All users"
+SECTIONS = {ADD: ":material/person_add:", MANAGE: ":material/manage_accounts:", EVERYONE: ":material/group:"}
 ROLE_LABELS = {Role.LEARNER: "Learner", Role.MANAGER: "Manager", Role.ADMIN: "Administrator"}
 
 
 def render() -> None:
     admin = session.require_role(ADMINS)
     navigation.title(URL)
-    store = session.store()
-    teams = store.list_teams()
-    add, manage, everyone = st.tabs([":material/person_add: Add a user", ":material/manage_accounts: Manage a user",
-                                     ":material/group: All users"])
-    with add:
-        _add_user(teams)
-    with manage:
+    teams = session.store().list_teams()
+    # One section per run (tabs would run all three, and the full list is the slow one).
+    section = st.segmented_control(
+        "Section", list(SECTIONS), default=ADD, format_func=lambda name: f"{SECTIONS[name]} {name}",
+        key="users-section", label_visibility="collapsed",
+    )
+    if section == MANAGE:
         _manage_user(admin, teams)
-    with everyone:
+    elif section == EVERYONE:
         _user_table()
+    else:
+        _add_user(teams)
 
 
 def _add_user(teams: list[Team]) -> None:
