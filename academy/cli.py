@@ -15,7 +15,9 @@ COMMAND_MODULES = [content_commands, store_commands, report_commands]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m academy", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m academy", description="Customer Service Academy: course, store and report commands."
+    )
     parser.add_argument("--version", action="version", version=__version__)
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in COMMAND_MODULES:
