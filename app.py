@@ -19,9 +19,9 @@ from academy.ui.text import plain
 APP_TITLE = "Customer Service Academy"
 
 
-def signed_in_pages(user: User) -> dict[str, list]:
+def signed_in_menu(user: User) -> navigation.Menu:
     registry = navigation.registry()
-    return navigation.sections(registry.for_role(user.role), registry.default_for(user.role))
+    return navigation.menu(registry.for_role(user.role), registry.default_for(user.role))
 
 
 def sidebar(user: User) -> None:
@@ -48,8 +48,9 @@ def main() -> None:
     store = session.store()
     user = session.current_user()
     if user is not None:
-        page = st.navigation(signed_in_pages(user), position="sidebar")
-        spec = navigation.registry().get(page.url_path)
+        menu = signed_in_menu(user)
+        page = st.navigation(menu.sections, position="sidebar")
+        spec = menu.spec_of(page)
         if spec is not None and spec.wide:
             st.set_page_config(layout="wide")
         sidebar(user)

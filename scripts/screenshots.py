@@ -50,6 +50,7 @@ def seed(database_url: str) -> dict[str, str]:
         manager = next(account.username for account in result.accounts if account.role == "manager")
         learner = store.user_by_name(steady)
         assert learner is not None
+        debrief_module, debrief_scenario = _costliest_finished_run(store, learner)
         chat_module, chat_scenario = _half_play_a_scenario(store, course, learner)
         quizzing = store.user_by_name(mid_quiz)
         assert quizzing is not None
@@ -57,9 +58,17 @@ def seed(database_url: str) -> dict[str, str]:
             module.id for module in course.modules if store.in_progress_attempt(quizzing.id, module.id) is not None
         )
         return {"learner": steady, "mid_quiz": mid_quiz, "manager": manager, "chat_module": chat_module,
-                "chat_scenario": chat_scenario, "open_quiz_module": open_quiz_module}
+                "chat_scenario": chat_scenario, "open_quiz_module": open_quiz_module,
+                "debrief_module": debrief_module, "debrief_scenario": debrief_scenario}
     finally:
         store.close()
+
+
+def _costliest_finished_run(store: Store, user: User) -> tuple[str, str]:
+    """The scenario whose latest finished run had the costliest decisions: the most telling debrief."""
+    latest = {run.scenario_id: run for run in store.runs(user.id) if run.finished}
+    run = max(latest.values(), key=lambda run: sum(choice.cost for choice in run.choices))
+    return run.module_id, run.scenario_id
 
 
 def _half_play_a_scenario(store: Store, course: Any, user: User) -> tuple[str, str]:
@@ -153,7 +162,7 @@ def photograph(url: str, people: dict[str, str], out: Path) -> None:
         camera.shot("lesson", wait_for="Key points")
         camera.sign_in(learner, f"roleplay?module={people['chat_module']}&scenario={people['chat_scenario']}")
         camera.shot("roleplay-chat", wait_for="What do you say?", scroll_to="What do you say?")
-        camera.sign_in(learner, "roleplay?module=orientation")
+        camera.sign_in(learner, f"roleplay?module={people['debrief_module']}&scenario={people['debrief_scenario']}")
         camera.shot("roleplay-debrief", wait_for="Your decisions", scroll_to="Your decisions")
         camera.sign_in(learner, "quiz?module=orientation")
         camera.shot("quiz-result", wait_for="your result")
@@ -170,6 +179,7 @@ def photograph(url: str, people: dict[str, str], out: Path) -> None:
 
         camera.sign_in(people["manager"])
         if page.get_by_test_id("stSidebarNav").get_by_text("Manage").count():
+            page.wait_for_timeout(2000)  # Altair charts draw after the page
             camera.shot("manager-overview", wait_for="Sign out")
         browser.close()
 

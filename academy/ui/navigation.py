@@ -149,12 +149,27 @@ def st_page(spec: PageSpec, *, default: bool = False) -> StreamlitPage:
     )
 
 
-def sections(specs: Iterable[PageSpec], default: PageSpec | None) -> dict[str, list[StreamlitPage]]:
+@dataclass
+class Menu:
+    """The Streamlit pages of one session, grouped by section, and the spec behind each page."""
+
+    sections: dict[str, list[StreamlitPage]] = field(default_factory=dict)
+    specs: dict[int, PageSpec] = field(default_factory=dict)
+
+    def spec_of(self, page: StreamlitPage) -> PageSpec | None:
+        # By identity: st.navigation returns one of the pages it was given, and the default
+        # page's url_path reads as "" so it cannot be looked up by address.
+        return self.specs.get(id(page))
+
+
+def menu(specs: Iterable[PageSpec], default: PageSpec | None) -> Menu:
     """Streamlit pages grouped by section, in order; ``default`` is the landing page."""
-    grouped: dict[str, list[StreamlitPage]] = {}
+    built = Menu()
     for spec in specs:
-        grouped.setdefault(spec.section, []).append(st_page(spec, default=spec is default))
-    return grouped
+        page = st_page(spec, default=spec is default)
+        built.sections.setdefault(spec.section, []).append(page)
+        built.specs[id(page)] = spec
+    return built
 
 
 def go(url_path: str, **query_params: str) -> None:
