@@ -157,10 +157,10 @@ def shown_order(at: AppTest, attempt: Attempt, asked: Question) -> list[str]:
     if asked.type == "multiple":
         return [box.key.removeprefix(f"{key}-") for box in at.checkbox if box.key.startswith(key)]
     if asked.type == "ordering":
-        ids = {text.course(item.text): item.id for item in asked.items}
+        ids = {item.text: item.id for item in asked.items}
         return [ids[label] for label in at.selectbox(key=f"{key}-0").options]
     if asked.type == "matching":
-        ids = {text.course(pair.right): pair.id for pair in asked.pairs}
+        ids = {pair.right: pair.id for pair in asked.pairs}
         return [ids[label] for label in at.selectbox(key=f"{key}-{asked.pairs[0].id}").options]
     return []
 

@@ -224,11 +224,12 @@ def _true_false(question: TrueFalse, entry: engine.DrawnQuestion, key: str) -> R
     return lambda: (chosen, None if chosen is not None else "Choose true or false first.")
 
 
+# Selectbox options are shown as plain text (no Markdown), so they are not escaped.
 def _ordering(question: Ordering, entry: engine.DrawnQuestion, key: str) -> Reader:
     text = {item.id: item.text for item in question.items}
     st.caption("Put the items in order: for each position, choose the item that belongs there. Use each item once.")
     chosen = [
-        st.selectbox(f"Position {position + 1}", entry.order, index=position, format_func=lambda i: md(text[i]),
+        st.selectbox(f"Position {position + 1}", entry.order, index=position, format_func=text.__getitem__,
                      key=f"{key}-{position}")
         for position in range(len(entry.order))
     ]
@@ -245,7 +246,7 @@ def _matching(question: Matching, entry: engine.DrawnQuestion, key: str) -> Read
     right = {pair.id: pair.right for pair in question.pairs}
     st.caption("Match each item on the left with one answer. Use each answer once.")
     chosen = {
-        pair.id: st.selectbox(md(pair.left), entry.order, index=None, format_func=lambda p: md(right[p]),
+        pair.id: st.selectbox(md(pair.left), entry.order, index=None, format_func=right.__getitem__,
                               placeholder="Choose a match", key=f"{key}-{pair.id}")
         for pair in question.pairs
     }

@@ -15,6 +15,7 @@ from academy.auth import AccountError, Role
 from academy.store import UserExistsError
 from academy.ui import session
 from academy.ui.navigation import PageSpec
+from academy.ui.text import plain
 
 WRONG_CREDENTIALS = "Wrong username or password."
 MIN_PASSWORD = max(10, auth.MIN_PASSWORD_LENGTH)
@@ -83,7 +84,7 @@ def render_setup() -> None:
     try:
         user = store.create_user(username, password, display_name=display_name, role=Role.ADMIN.value)
     except (AccountError, UserExistsError) as error:
-        st.error(str(error), icon=":material/error:")
+        st.error(plain(str(error)), icon=":material/error:")
         return
     session.sign_in(user)
     st.rerun()
