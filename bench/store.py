@@ -613,6 +613,7 @@ def ms(seconds: float) -> str:
 
 def run_benchmark(name: str, url: str, args: argparse.Namespace) -> dict[str, Any]:
     print(f"\n== {name}: loading {args.learners:,} learners and {args.records:,} records ...", flush=True)
+    print(f"   machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
     fixture = load_fixture(url, learners=args.learners, records=args.records, team_size=args.team_size)
     print(f"   loaded in {fixture.seconds:.1f} s: " + ", ".join(f"{t} {n:,}" for t, n in fixture.counts.items()))
     store = open_store(url)
@@ -621,6 +622,7 @@ def run_benchmark(name: str, url: str, args: argparse.Namespace) -> dict[str, An
     reads = measure_reads(store, fixture, args.reads, rng)
     writes = measure_writes(store, fixture.learner_ids, args.writes, rng)
     team_size = len(store.team_members(fixture.team_ids[0]))
+    print(f"   load average after the timed part: {os.getloadavg()[0]:.2f}")
     store.close()
     every_write = writes.all()
     print(
