@@ -32,15 +32,15 @@ def sidebar(user: User) -> None:
             st.rerun()
 
 
-def signed_out_pages() -> list[StreamlitPage]:
-    """Sign-in, also under every page's address, so a reload or a bookmark shows the sign-in form
-    there and, once signed in, the page itself (with its query parameters) instead of "page not found"."""
+def signed_out_pages(form: navigation.PageSpec) -> list[StreamlitPage]:
+    """``form`` (sign-in or first-run setup), also under every page's address, so a reload or a
+    bookmark shows the form there and, once signed in, the page itself (with its query
+    parameters) instead of "page not found"."""
     aliases = [
-        st.Page(signin.render_sign_in, title=signin.SIGN_IN.title, icon=signin.SIGN_IN.icon, url_path=spec.url_path,
-                visibility="hidden")
+        st.Page(form.render, title=form.title, icon=form.icon, url_path=spec.url_path, visibility="hidden")
         for spec in navigation.registry().all()
     ]
-    return [navigation.st_page(signin.SIGN_IN, default=True), *aliases]
+    return [navigation.st_page(form, default=True), *aliases]
 
 
 def main() -> None:
@@ -55,9 +55,9 @@ def main() -> None:
             st.set_page_config(layout="wide")
         sidebar(user)
     elif not store.has_any_admin():
-        page = st.navigation([navigation.st_page(signin.SETUP, default=True)], position="hidden")
+        page = st.navigation(signed_out_pages(signin.SETUP), position="hidden")
     else:
-        page = st.navigation(signed_out_pages(), position="hidden")
+        page = st.navigation(signed_out_pages(signin.SIGN_IN), position="hidden")
     page.run()
 
 
