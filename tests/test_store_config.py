@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 import threading
 import time
@@ -106,6 +107,27 @@ def test_a_background_thread_checkpoints_the_wal(tmp_path: Path, monkeypatch: py
     # Without the thread the pages stay in the WAL (below the automatic threshold).
     assert left_in_wal < 8192 < wal
     assert checkpointed > 10 * left_in_wal
+
+
+def checkpoint_threads() -> set[threading.Thread]:
+    return {thread for thread in threading.enumerate() if thread.name == "academy-wal-checkpoint"}
+
+
+def test_the_checkpoint_thread_ends_with_its_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store_config, "WAL_CHECKPOINT_INTERVAL_S", 0.02)
+    before = checkpoint_threads()
+    closed = open_store(f"sqlite:///{tmp_path}/closed.db")
+    dropped = open_store(f"sqlite:///{tmp_path}/dropped.db")
+    started = checkpoint_threads() - before
+    assert len(started) == 2
+
+    closed.close()
+    del dropped  # never closed: the thread must not keep it, or itself, alive
+    gc.collect()
+    for thread in started:
+        thread.join(timeout=5)
+
+    assert not any(thread.is_alive() for thread in started)
 
 
 def hold_write_lock(path: Path, seconds: float, started: threading.Event) -> None:

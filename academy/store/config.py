@@ -13,6 +13,7 @@ import os
 import random
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -118,7 +119,8 @@ class WalCheckpointer:
     """Checkpoints a SQLite database from a daemon thread, off the learners' write path."""
 
     def __init__(self, engine: Engine, interval_s: float) -> None:
-        self._engine = engine
+        # A weak reference: a store dropped without close() lets its engine go, and the thread ends.
+        self._engine = weakref.ref(engine)
         self._interval_s = interval_s
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._run, name="academy-wal-checkpoint", daemon=True)
@@ -126,15 +128,24 @@ class WalCheckpointer:
 
     def _run(self) -> None:
         while not self._stopped.wait(self._interval_s):
+            engine = self._engine()
+            if engine is None:
+                return
             try:
-                connection = self._engine.raw_connection()
-                try:
-                    # PASSIVE never waits for, nor blocks, readers and writers.
-                    connection.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-                finally:
-                    connection.close()
+                self._checkpoint(engine)
             except Exception:
+                # A failed checkpoint is tried again next time; the thread must not die of it.
                 logger.warning("WAL checkpoint failed", exc_info=True)
+            del engine
+
+    @staticmethod
+    def _checkpoint(engine: Engine) -> None:
+        connection = engine.raw_connection()
+        try:
+            # PASSIVE never waits for, nor blocks, readers and writers.
+            connection.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        finally:
+            connection.close()
 
     def stop(self) -> None:
         self._stopped.set()
