@@ -25,7 +25,7 @@ from academy.content.schema import (
     TrueFalse,
 )
 from academy.engine import quiz as engine
-from academy.store import Attempt, AttemptLimitError
+from academy.store import Attempt, AttemptClosedError, AttemptLimitError
 from academy.ui import navigation, progress_view, session, widgets
 from academy.ui.navigation import LEARNERS, PageSpec
 from academy.ui.text import course as md
@@ -154,15 +154,18 @@ def _take(module: Module, bank: QuizBank, attempt: Attempt) -> None:
         return
     scored = engine.score(question, response)
     store = session.store()
-    store.submit_answer(
-        attempt.id,
-        question.id,
-        response,
-        scored.points,
-        scored.max_points,
-        correct=scored.correct,
-        detail={"type": question.type, "skills": list(question.skills)},
-    )
+    try:
+        store.submit_answer(
+            attempt.id,
+            question.id,
+            response,
+            scored.points,
+            scored.max_points,
+            correct=scored.correct,
+            detail={"type": question.type, "skills": list(question.skills)},
+        )
+    except AttemptClosedError:  # finished meanwhile in another window: show its result
+        st.rerun()
     if len(attempt.answers) + 1 == total:
         fresh = store.attempt_detail(attempt.id)
         if fresh is not None and fresh.next_question is None:

@@ -12,7 +12,7 @@ import streamlit as st
 from academy.auth import User
 from academy.content.schema import Module, Node, Scenario
 from academy.engine import roleplay as engine
-from academy.store import Run
+from academy.store import InvalidActionError, Run, RunChoice, RunClosedError
 from academy.ui import navigation, progress_view, session, widgets
 from academy.ui.navigation import LEARNERS, PageSpec
 from academy.ui.text import course as md
@@ -134,7 +134,20 @@ def _choices(run: Run, scenario: Scenario, state: engine.RunState) -> None:
 
 def _choose(run: Run, scenario: Scenario, state: engine.RunState, index: int) -> None:
     after, outcome = engine.choose(scenario, state, index)
-    session.store().record_choice(
+    try:
+        saved = _save_choice(run, state, index, outcome)
+    except (RunClosedError, InvalidActionError):
+        # Another window ended or restarted this run meanwhile: show what the store holds now.
+        st.rerun()
+    if saved.choice_index != index:  # another window answered this step first; its choice stands
+        st.rerun()
+    if after.finished:
+        _finish(run, scenario, after)
+    st.rerun()
+
+
+def _save_choice(run: Run, state: engine.RunState, index: int, outcome: engine.StepOutcome) -> RunChoice:
+    return session.store().record_choice(
         run.id,
         len(state.path),
         state.node,
@@ -147,9 +160,6 @@ def _choose(run: Run, scenario: Scenario, state: engine.RunState, index: int) ->
             "best": index in outcome.best_choices,
         },
     )
-    if after.finished:
-        _finish(run, scenario, after)
-    st.rerun()
 
 
 def _finish(run: Run, scenario: Scenario, state: engine.RunState) -> None:
