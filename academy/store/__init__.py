@@ -7,6 +7,7 @@ a ``Store`` whose methods return frozen dataclasses. SQLite by default
 
 from academy.auth import AccountError, AuthResult, Role, Team, UnknownUserError, User, UserExistsError
 from academy.store.accounts import NewAccount
+from academy.store.analysis import Rows
 from academy.store.config import DEFAULT_URL, ENV_VAR, resolve_url
 from academy.store.exports import jsonable
 from academy.store.model import (
@@ -49,6 +50,7 @@ __all__ = [
     "NewAccount",
     "NotFoundError",
     "Role",
+    "Rows",
     "Run",
     "RunChoice",
     "RunClosedError",

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Select, delete, func, select
 from academy import auth
 from academy.auth import AccountError, Role, Team, UnknownUserError, User
 from academy.store.accounts import MEMBER, USER_COLUMNS, AccountsMixin, user_from
+from academy.store.analysis import choice_row_from
 from academy.store.base import StoreBase, chunks, ids_list
 from academy.store.model import FINISHED, AnswerRow, Attempt, ChoiceRow, LearningRecord, Run, Verb
 from academy.store.progress import ProgressMixin, attempt_from, run_from
@@ -196,22 +197,7 @@ class ExportsMixin(ProgressMixin, AccountsMixin, StoreBase):
             .where(scenario_choices.c.scenario_id == scenario_id)
         )
         rows = self._rows_for_users(query, scenario_choices.c.user_id, user_ids)
-        return [
-            ChoiceRow(
-                run_id=row["run_id"],
-                user_id=row["user_id"],
-                scenario_id=row["scenario_id"],
-                step=row["step"],
-                node_id=row["node_id"],
-                choice_index=row["choice_index"],
-                cost=row["cost"],
-                made_at=row["made_at"],
-                run_status=row["status"],
-                ending_id=row["ending_id"],
-                outcome=row["outcome"],
-            )
-            for row in rows
-        ]
+        return [choice_row_from(row) for row in rows]
 
     def runs_of_scenario(self, scenario_id: str, *, user_ids: Iterable[int] | None = None) -> list[Run]:
         """Every run of a scenario (ending reached, path taken); ``choices`` left empty, see choice_rows."""

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from academy.store import migrations
+from academy.store.analysis import AnalysisMixin
 from academy.store.base import Clock, utc_now
 from academy.store.config import create_store_engine, resolve_url
 from academy.store.exports import ExportsMixin
 
 
-class Store(ExportsMixin):
+class Store(ExportsMixin, AnalysisMixin):
     """Accounts, teams, learner progress and the learning-record log, in one database.
 
     Every method is one short transaction; nothing it returns is tied to the database
