@@ -16,6 +16,7 @@ import pandas as pd
 
 from academy.content.schema import Course, Scenario
 from academy.engine.roleplay import analyse
+from academy.reports import queries
 from academy.reports.access import Scope, learners
 from academy.reports.course_index import index_for
 from academy.store import ChoiceRow, Run, Store
@@ -50,11 +51,11 @@ def decision_analysis(
     user_ids = None if chosen is None else [person.id for person in learners(store, scope, team_ids)]
     if user_ids == []:
         return analyse_decisions(scenario, [], [])
-    return analyse_decisions(
-        scenario,
-        store.runs_of_scenario(scenario_id, user_ids=user_ids),
-        store.choice_rows(scenario_id, user_ids=user_ids),
-    )
+    runs = store.runs_of_scenario(scenario_id, user_ids=user_ids)
+    if user_ids is None:
+        return analyse_decisions(scenario, runs, store.choice_rows(scenario_id))
+    # Some learners: their runs came through the (user_id, scenario_id) index; their choices by run.
+    return analyse_decisions(scenario, runs, queries.run_choices(store, [run.id for run in runs]))
 
 
 def analyse_decisions(scenario: Scenario, runs: Sequence[Run], decisions: Sequence[ChoiceRow]) -> DecisionAnalysis:

@@ -53,6 +53,7 @@ from academy.content.schema import (
     TrueFalse,
 )
 from academy.engine.quiz import describe_response, score
+from academy.reports import queries
 from academy.reports.access import Scope, learners
 from academy.store import Store
 
@@ -176,15 +177,6 @@ class BankAnalysis:
     @property
     def doubtful(self) -> pd.DataFrame:
         return self.items[self.items["doubtful"]]
-
-
-def answer_frame(rows: Iterable[Any]) -> pd.DataFrame:
-    """Answer rows (``academy.store.AnswerRow`` or mappings with the same fields) as a frame."""
-    columns = ["attempt_id", "user_id", "attempt_number", "question_id", "response", "points", "max_points"]
-    records = [
-        [row[c] for c in columns] if isinstance(row, dict) else [getattr(row, c) for c in columns] for row in rows
-    ]
-    return pd.DataFrame(records, columns=columns)
 
 
 def analyse_answers(bank: QuizBank, answers: pd.DataFrame, *, first_attempts_only: bool = False) -> BankAnalysis:
@@ -330,12 +322,13 @@ def question_analysis(
 ) -> BankAnalysis:
     """The analysis of one bank over the attempts of the learners in scope.
 
-    Reads only that bank's answer rows (through the store's (bank_id, question_id) index);
-    an administrator looking at everyone reads them without a learner filter.
+    Reads only that bank's answer rows, through indexes (``queries.bank_answers``): the whole
+    bank for an administrator looking at everyone, else the chosen learners' attempts only.
     KeyError for a bank not in the course.
     """
     bank = course.banks[bank_id]
     chosen = scope.pick(team_ids)
     user_ids = None if chosen is None else [person.id for person in learners(store, scope, team_ids)]
-    rows = [] if user_ids == [] else store.answer_rows(bank_id, user_ids=user_ids)
-    return analyse_answers(bank, answer_frame(rows), first_attempts_only=first_attempts_only)
+    answers = (pd.DataFrame(columns=queries.ANSWER_FRAME_COLUMNS) if user_ids == []
+               else queries.bank_answers(store, bank_id, user_ids))
+    return analyse_answers(bank, answers, first_attempts_only=first_attempts_only)

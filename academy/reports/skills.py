@@ -19,9 +19,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from academy.content.schema import Course
+from academy.reports import queries
 from academy.reports.access import Learner, Scope, learners
 from academy.reports.course_index import index_for
-from academy.store import AnswerRow, ChoiceRow, Store
+from academy.store import Store
 
 EVIDENCE_COLUMNS = ["user_id", "skill", "source", "value"]
 SKILL_COLUMNS = ["skill", "quiz_answers", "quiz_score", "decisions", "decision_score", "evidence", "score"]
@@ -42,36 +43,38 @@ class SkillReport:
 
 
 def skill_report(store: Store, course: Course, scope: Scope, *, team_ids: Iterable[int] | None = None) -> SkillReport:
+    """Skills of the chosen teams' learners; reads their answers and decisions through indexes (O(team))."""
     people = learners(store, scope, team_ids)
     ids = [person.id for person in people]
-    answers: list[AnswerRow] = []
-    choices: list[ChoiceRow] = []
-    if ids:
-        for bank_id in course.banks:
-            answers += store.answer_rows(bank_id, user_ids=ids, finished_only=False)
-        for module in course.modules:
-            for scenario in module.scenarios:
-                choices += store.choice_rows(scenario.id, user_ids=ids)
+    answers = queries.learner_answers(store, ids) if ids else pd.DataFrame(columns=queries.LEARNER_ANSWER_COLUMNS)
+    choices = queries.learner_choices(store, ids) if ids else pd.DataFrame(columns=queries.LEARNER_CHOICE_COLUMNS)
     return skills_from(course, people, evidence(course, answers, choices))
 
 
-def evidence(course: Course, answers: Sequence[AnswerRow], choices: Sequence[ChoiceRow]) -> pd.DataFrame:
-    """One row per (piece of evidence, skill): user_id, skill, source ("quiz" / "decision"), value 0..1."""
+def evidence(course: Course, answers: pd.DataFrame, choices: pd.DataFrame) -> pd.DataFrame:
+    """One row per (piece of evidence, skill): user_id, skill, source ("quiz" / "decision"), value 0..1.
+
+    ``answers`` has user_id, bank_id, question_id, points, max_points; ``choices`` has user_id,
+    scenario_id, node_id, choice_index, cost.
+    """
     index = index_for(course)
-    banks_by_module = {module.id: module.quiz for module in course.modules}
     rows = []
-    for answer in answers:
-        question = index.question(banks_by_module.get(answer.module_id), answer.question_id)
-        if question is None or answer.max_points <= 0:
+    for user_id, bank_id, question_id, points, maximum in zip(
+            answers["user_id"], answers["bank_id"], answers["question_id"], answers["points"], answers["max_points"],
+            strict=True):
+        question = index.question(bank_id, question_id)
+        if question is None or maximum <= 0:
             continue
         for skill in question.skills:
-            rows.append((answer.user_id, skill, "quiz", answer.points / answer.max_points))
-    for decision in choices:
-        choice = index.choice(decision.scenario_id, decision.node_id, decision.choice_index)
+            rows.append((user_id, skill, "quiz", points / maximum))
+    for user_id, scenario_id, node_id, choice_index, cost in zip(
+            choices["user_id"], choices["scenario_id"], choices["node_id"], choices["choice_index"], choices["cost"],
+            strict=True):
+        choice = index.choice(scenario_id, node_id, int(choice_index))
         if choice is None:
             continue
         for skill in choice.skills:
-            rows.append((decision.user_id, skill, "decision", 1.0 if decision.cost == 0 else 0.0))
+            rows.append((user_id, skill, "decision", 1.0 if cost == 0 else 0.0))
     return pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
 
 

@@ -305,10 +305,15 @@ def format_response(question: Question | None, response: Any) -> str | None:
         return None
     if isinstance(question, TrueFalse | SingleChoice) or question is None:
         return _bool(response) if isinstance(response, bool) else str(response) or None
-    if isinstance(question, MultipleSelect | Ordering):
+    if isinstance(question, Ordering):  # the order is the answer
         return "[,]".join(str(part) for part in response) or None
-    if isinstance(question, Matching):
-        return "[,]".join(f"{left}[.]{right}" for left, right in dict(response).items()) or None
+    if isinstance(question, MultipleSelect):  # a set: listed in the options' order, as the pattern is
+        rank = {option.id: index for index, option in enumerate(question.options)}
+        return "[,]".join(sorted((str(part) for part in response), key=lambda part: rank.get(part, len(rank)))) or None
+    if isinstance(question, Matching):  # pairs in the question's order (a JSONB store does not keep key order)
+        rank = {pair.id: index for index, pair in enumerate(question.pairs)}
+        pairs = sorted(dict(response).items(), key=lambda pair: rank.get(pair[0], len(rank)))
+        return "[,]".join(f"{left}[.]{right}" for left, right in pairs) or None
     if isinstance(question, Numeric):
         return _number(float(response))
     return str(response) or None

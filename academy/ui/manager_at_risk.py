@@ -41,24 +41,22 @@ def render() -> None:
     order = st.segmented_control("Sort", list(SORTS), default=first, key="at-risk-sort")
     columns, ascending = SORTS[order or first]
     table = table.sort_values(columns, ascending=ascending, ignore_index=True)
-    picked = st.dataframe(
-        table[["display_name", "username", "teams", "reasons", "days_inactive", "last_activity", "most_failures"]],
-        hide_index=True,
-        width="stretch",
+    picked = widgets.table(
+        table.assign(learner=table["display_name"] + " (" + table["username"] + ")")[
+            ["learner", "reasons", "days_inactive", "most_failures", "last_activity", "teams"]],
         on_select="rerun",
         selection_mode="single-row",
         key="at-risk-table",
         column_config={
-            "display_name": "Learner",
-            "username": "Username",
+            "learner": st.column_config.TextColumn("Learner", width=220),
             "teams": "Teams",
-            "reasons": st.column_config.TextColumn("Why", width="large"),
+            "reasons": st.column_config.TextColumn("Why", width=500),
             "days_inactive": st.column_config.NumberColumn("Days inactive"),
             "last_activity": widgets.when_column("Last activity"),
             "most_failures": st.column_config.NumberColumn("Failed attempts", help="Most failed attempts at one quiz"),
         },
     )
-    rows = picked.selection.rows if picked is not None else []
+    rows = picked.selection.rows if picked is not None else []  # type: ignore[attr-defined]
     if rows:
         navigation.go("learner", learner=str(int(table["user_id"].iloc[rows[0]])))
     widgets.csv_download(table.drop(columns=["user_id"]), "at-risk.csv", "Download the list (CSV)", key="risk-csv")

@@ -50,9 +50,10 @@ def _endings(analysis: DecisionAnalysis) -> None:
     st.subheader(":material/flag: Endings reached", anchor=False)
     endings = analysis.endings.assign(outcome_label=analysis.endings["outcome"].map(progress_view.OUTCOME_LABELS))
     chart = alt.Chart(endings).mark_bar().encode(
-        y=alt.Y("title:N", sort=None, title=None, axis=alt.Axis(labelLimit=360)),
+        y=alt.Y("title:N", sort=None, title=None, axis=alt.Axis(labelLimit=360, labelOverlap=False)),
         x=alt.X("runs:Q", title="Runs", axis=alt.Axis(tickMinStep=1)),
-        color=alt.Color("outcome_label:N", scale=OUTCOME_COLOURS, title="Outcome"),
+        color=alt.Color("outcome_label:N", scale=OUTCOME_COLOURS, title="Outcome",
+                        legend=alt.Legend(labelLimit=260)),
         tooltip=[alt.Tooltip("title:N", title="Ending"), alt.Tooltip("outcome_label:N", title="Outcome"),
                  alt.Tooltip("runs:Q", title="Runs"), alt.Tooltip("learners:Q", title="Learners"),
                  alt.Tooltip("share:Q", title="Share", format=".0%")],
@@ -64,18 +65,16 @@ def _nodes(analysis: DecisionAnalysis) -> None:
     st.subheader(":material/alt_route: Decision points", anchor=False)
     st.caption("Best choice: the one that keeps the best reachable score at that moment (a cost of 0). "
                "Cost: trust lost against the best choice, on average.")
-    st.dataframe(
+    widgets.table(
         analysis.nodes,
-        hide_index=True,
-        width="stretch",
+        percent=("best_share",),
         column_config={
             "node_id": "Point",
             "customer": st.column_config.TextColumn("Customer says", width="large"),
             "reached_learners": st.column_config.NumberColumn("Learners"),
             "reached_runs": st.column_config.NumberColumn("Runs"),
             "decisions": st.column_config.NumberColumn("Decisions"),
-            "best_share": st.column_config.ProgressColumn("Best choice taken", min_value=0.0, max_value=1.0,
-                                                          format="percent"),
+            "best_share": widgets.progress_column("Best choice taken"),
         },
     )
     for node in analysis.nodes.itertuples():
@@ -83,10 +82,9 @@ def _nodes(analysis: DecisionAnalysis) -> None:
             continue
         with st.expander(f"{node.node_id}: {node.decisions} decisions, best taken {widgets.percent(node.best_share)}"):
             choices = analysis.choices[analysis.choices["node_id"] == node.node_id]
-            st.dataframe(
+            widgets.table(
                 choices[["text", "count", "share", "learners", "mean_cost", "can_be_best"]],
-                hide_index=True,
-                width="stretch",
+                percent=("share",),
                 column_config={
                     "text": st.column_config.TextColumn("Choice", width="large"),
                     "count": st.column_config.NumberColumn("Chosen"),

@@ -62,7 +62,7 @@ def _show(report: LearnerReport) -> None:
         [":material/view_module: Modules", ":material/timeline: Timeline", ":material/quiz: Quiz attempts",
          ":material/forum: Role-plays"])
     with modules:
-        st.dataframe(report.modules, hide_index=True, width="stretch", column_config={
+        widgets.table(report.modules, percent=("best_quiz", "best_scenario"), column_config={
             "module": "Module", "status": "Status", "best_quiz": widgets.percent_column("Best quiz"),
             "best_scenario": widgets.percent_column("Best role-play"), "quiz_attempts": "Quiz attempts",
             "quiz_failures": "Failed", "lessons_done": "Lessons done", "lessons_total": "Lessons",
@@ -72,7 +72,7 @@ def _show(report: LearnerReport) -> None:
         if report.timeline.empty:
             widgets.nothing_yet("No activity yet.")
         else:
-            st.dataframe(report.timeline, hide_index=True, width="stretch", column_config={
+            widgets.table(report.timeline, column_config={
                 "at": widgets.when_column("When"), "module": "Module", "action": "Action",
                 "detail": st.column_config.TextColumn("What", width="large"),
             })
@@ -92,10 +92,12 @@ def _attempts(report: LearnerReport) -> None:
         score = widgets.percent(attempt.score)
         with st.expander(f"{attempt.module} · attempt {attempt.number} · {score} · {result}"):
             answers = report.answers[report.answers["attempt_id"] == attempt.attempt_id]
-            st.dataframe(answers.drop(columns=["attempt_id"]), hide_index=True, width="stretch", column_config={
-                "position": "#", "question": st.column_config.TextColumn("Question", width="large"),
-                "answer": st.column_config.TextColumn("Answer", width="large"), "points": "Points",
-                "max_points": "Out of", "correct": st.column_config.CheckboxColumn("Right"),
+            widgets.table(answers.drop(columns=["attempt_id"]), column_config={
+                "position": "#", "question": st.column_config.TextColumn("Question", width=380),
+                "answer": st.column_config.TextColumn("Answer", width=380),
+                "points": st.column_config.NumberColumn("Points", format="%.2f"),
+                "max_points": st.column_config.NumberColumn("Out of", format="%g"),
+                "correct": st.column_config.CheckboxColumn("Right"),
             })
 
 
@@ -109,7 +111,7 @@ def _runs(report: LearnerReport) -> None:
             if run.outcome:
                 st.caption(progress_view.OUTCOME_LABELS.get(run.outcome, run.outcome))
             steps = report.steps[report.steps["run_id"] == run.run_id]
-            st.dataframe(steps.drop(columns=["run_id"]), hide_index=True, width="stretch", column_config={
+            widgets.table(steps.drop(columns=["run_id"]), column_config={
                 "step": "#", "customer": st.column_config.TextColumn("Customer said", width="large"),
                 "choice": st.column_config.TextColumn("Learner chose", width="large"),
                 "cost": st.column_config.NumberColumn("Cost", help="Trust lost against the best choice (0 = best)"),

@@ -34,13 +34,10 @@ def render() -> None:
     st.caption("Each cell: status today and best quiz score. Pick a row to open the learner.")
     _matrix(overview)
     widgets.csv_download(overview.export_frame(), "team-matrix.csv", "Download the matrix (CSV)", key="matrix-csv")
-    completion, scores = st.columns(2)
-    with completion:
-        st.subheader(":material/task_alt: Completion per module", anchor=False)
-        st.altair_chart(_completion_chart(overview), width="stretch")
-    with scores:
-        st.subheader(":material/bar_chart: Quiz scores", anchor=False)
-        _score_chart(overview)
+    st.subheader(":material/task_alt: Completion per module", anchor=False)
+    st.altair_chart(_completion_chart(overview), width="stretch")
+    st.subheader(":material/bar_chart: Quiz scores", anchor=False)
+    _score_chart(overview)
     st.subheader(":material/schedule: Last activity", anchor=False)
     _last_activity(overview)
 
@@ -76,16 +73,16 @@ def _completion_chart(overview: TeamOverview) -> alt.Chart:
     counts["rate"] = counts["module"].map(rate)
     order = list(overview.modules["module"])
     return alt.Chart(counts).mark_bar().encode(
-        y=alt.Y("module:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)),
+        y=alt.Y("module:N", sort=order, title=None, axis=alt.Axis(labelLimit=240, labelOverlap=False)),
         x=alt.X("count:Q", stack="normalize", title="Share of learners", axis=alt.Axis(format="%")),
         color=alt.Color("status:N", scale=STATUS_SCALE, sort=STATUS_ORDER, title=None,
-                        legend=alt.Legend(orient="bottom")),
+                        legend=alt.Legend(orient="top", labelLimit=200)),
         order=alt.Order("status_order:Q"),
         tooltip=[alt.Tooltip("module:N", title="Module"), alt.Tooltip("status:N", title="Status"),
                  alt.Tooltip("count:Q", title="Learners"), alt.Tooltip("rate:Q", title="Passed", format=".0%")],
     ).transform_calculate(
         status_order=f"indexof({STATUS_ORDER!r}, datum.status)"
-    ).properties(height=40 * len(order) + 40)
+    ).properties(height=alt.Step(32))
 
 
 def _score_chart(overview: TeamOverview) -> None:
@@ -94,7 +91,7 @@ def _score_chart(overview: TeamOverview) -> None:
         widgets.nothing_yet("No quiz finished in this period.")
         return
     modules = ["All modules", *sorted(scores["module"].unique(), key=list(overview.modules["module"]).index)]
-    chosen = st.selectbox("Quiz", modules, key="score-module", label_visibility="collapsed")
+    chosen = st.selectbox("Quiz", modules, key="score-module")
     shown = scores if chosen == modules[0] else scores[scores["module"] == chosen]
     shown = shown.assign(result=shown["passed"].map({True: "Passed", False: "Not passed"}))
     chart = alt.Chart(shown).mark_bar().encode(
@@ -110,10 +107,8 @@ def _score_chart(overview: TeamOverview) -> None:
 
 def _last_activity(overview: TeamOverview) -> None:
     table = overview.learners.sort_values("last_activity", na_position="first")
-    st.dataframe(
+    widgets.table(
         table[["display_name", "username", "teams", "modules_passed", "modules_started", "last_activity"]],
-        hide_index=True,
-        width="stretch",
         column_config={
             "display_name": "Learner",
             "username": "Username",

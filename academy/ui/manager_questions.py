@@ -64,13 +64,12 @@ def _items(analysis: BankAnalysis) -> None:
                "as a share of the maximum. Discrimination: correlation of the question's score with the rest of "
                "the test. Efficiency: that correlation against the best the score spreads allow.")
     table = analysis.items.assign(flag=analysis.items["doubtful"].map({True: "⚑ doubtful", False: ""}))
-    st.dataframe(
+    widgets.table(
         table[["flag", "prompt", "type", "attempts", "facility", "sd", "discrimination", "efficiency"]],
-        hide_index=True,
-        width="stretch",
+        percent=("facility", "sd", "discrimination", "efficiency"),
         column_config={
             "flag": st.column_config.TextColumn("", width="small"),
-            "prompt": st.column_config.TextColumn("Question", width="large"),
+            "prompt": st.column_config.TextColumn("Question", width=420),
             "type": "Type",
             "attempts": st.column_config.NumberColumn("Attempts"),
             "facility": widgets.percent_column("Facility", "Mean score / maximum"),
@@ -94,7 +93,7 @@ def _options(analysis: BankAnalysis) -> None:
         return
     shown = options.assign(right=options["correct"].map({True: "Right", False: "Wrong"}))
     chart = alt.Chart(shown).mark_bar().encode(
-        y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=420)),
+        y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=420, labelOverlap=False)),
         x=alt.X("share:Q", axis=alt.Axis(format="%"), title="Share of answers"),
         color=alt.Color("right:N", scale=alt.Scale(domain=["Right", "Wrong"], range=["#0f766e", "#94a3b8"]),
                         title=None, legend=alt.Legend(orient="bottom")),

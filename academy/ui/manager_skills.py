@@ -11,6 +11,7 @@ from academy.ui import navigation, session
 from academy.ui.navigation import MANAGERS, PageSpec
 
 URL = "skills"
+PERCENT = ("quiz_score", "decision_score", "score")
 SCORE_SCALE = alt.Scale(domain=[0, 0.5, 1], range=["#e11d48", "#fde68a", "#0f766e"])
 
 
@@ -34,7 +35,7 @@ def render() -> None:
 def _per_team(report: SkillReport) -> None:
     table = report.per_team
     chart = alt.Chart(table).mark_bar().encode(
-        y=alt.Y("skill:N", sort="x", title=None),
+        y=alt.Y("skill:N", sort="x", title=None, axis=alt.Axis(labelOverlap=False)),
         x=alt.X("score:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"), title="Score"),
         color=alt.Color("score:Q", scale=SCORE_SCALE, legend=None),
         row=alt.Row("team:N", title=None, header=alt.Header(labelOrient="top", labelAnchor="start")),
@@ -43,20 +44,20 @@ def _per_team(report: SkillReport) -> None:
                  alt.Tooltip("evidence:Q", title="Evidence"), alt.Tooltip("learners:Q", title="Learners")],
     ).properties(height=alt.Step(18), width=520)
     st.altair_chart(chart)
-    st.dataframe(table, hide_index=True, width="stretch", column_config=_columns(team=True))
+    widgets.table(table, _columns(team=True), percent=PERCENT)
 
 
 def _per_learner(report: SkillReport) -> None:
     table = report.per_learner
     heat = alt.Chart(table).mark_rect().encode(
-        x=alt.X("skill:N", title=None, axis=alt.Axis(labelAngle=-40)),
-        y=alt.Y("display_name:N", title=None),
+        x=alt.X("skill:N", title=None, axis=alt.Axis(labelAngle=-40, labelOverlap=False)),
+        y=alt.Y("display_name:N", title=None, axis=alt.Axis(labelOverlap=False)),
         color=alt.Color("score:Q", scale=SCORE_SCALE, title="Score", legend=alt.Legend(format="%")),
         tooltip=[alt.Tooltip("display_name:N", title="Learner"), alt.Tooltip("skill:N", title="Skill"),
                  alt.Tooltip("score:Q", title="Score", format=".0%"), alt.Tooltip("evidence:Q", title="Evidence")],
     ).properties(height=alt.Step(22))
     st.altair_chart(heat, width="stretch")
-    st.dataframe(table.drop(columns=["user_id"]), hide_index=True, width="stretch", column_config=_columns(team=False))
+    widgets.table(table.drop(columns=["user_id"]), _columns(team=False), percent=PERCENT)
 
 
 def _columns(*, team: bool) -> dict[str, object]:
@@ -67,7 +68,7 @@ def _columns(*, team: bool) -> dict[str, object]:
         "decisions": st.column_config.NumberColumn("Decisions"),
         "decision_score": widgets.percent_column("Best decisions"),
         "evidence": st.column_config.NumberColumn("Evidence"),
-        "score": st.column_config.ProgressColumn("Score", min_value=0.0, max_value=1.0, format="percent"),
+        "score": widgets.progress_column("Score"),
     }
     if team:
         columns |= {"team": "Team", "learners": st.column_config.NumberColumn("Learners")}

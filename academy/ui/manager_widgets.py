@@ -74,7 +74,25 @@ def csv_download(frame: pd.DataFrame, file_name: str, label: str, *, key: str) -
 
 
 def percent_column(label: str, help_text: str | None = None) -> st.column_config.NumberColumn:
-    return st.column_config.NumberColumn(label, format="percent", help=help_text)
+    """A share (0..1 in the report) shown as a whole percentage; ``table`` scales it."""
+    return st.column_config.NumberColumn(label, format="%.0f%%", help=help_text)
+
+
+def progress_column(label: str, help_text: str | None = None) -> st.column_config.ProgressColumn:
+    """A share shown as a bar with its whole percentage; ``table`` scales it."""
+    return st.column_config.ProgressColumn(label, min_value=0, max_value=100, format="%.0f%%", help=help_text)
+
+
+def table(frame: pd.DataFrame, column_config: dict[str, object], *, percent: tuple[str, ...] = (),
+          **options: object) -> object:
+    """``st.dataframe`` with the house defaults: shares in ``percent`` scaled to 0..100, blanks as "–"."""
+    shown = frame.copy()
+    for column in percent:
+        if column in shown:
+            shown[column] = pd.to_numeric(shown[column], errors="coerce") * 100
+    settings: dict[str, object] = {"hide_index": True, "width": "stretch", "placeholder": "–"}
+    settings.update(options)
+    return st.dataframe(shown, column_config=column_config, **settings)  # type: ignore[arg-type]
 
 
 def when_column(label: str) -> st.column_config.DatetimeColumn:
