@@ -29,7 +29,7 @@ ROLES: tuple[str, ...] = tuple(role.value for role in Role)
 
 # Usernames are compared case-insensitively: "Ana" and "ana" are one account.
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._@+-]{0,63}$")
-MIN_PASSWORD_LENGTH = 8
+MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024  # argon2 copes with more, but nobody types this; it bounds the work per try
 
 # Throttling: the first FREE_FAILURES consecutive failures cost nothing; from then on every

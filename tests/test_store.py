@@ -473,3 +473,16 @@ def test_a_naive_clock_is_refused(database_url: str) -> None:
     with pytest.raises(ValueError, match="aware"):
         naive.create_user("nina", "password-1")
     naive.close()
+
+
+def test_users_can_be_searched_counted_and_limited(store: Store) -> None:
+    store.create_user("ana.silva", "long enough pw", display_name="Ana Silva")
+    store.create_user("bo_chen", "long enough pw", display_name="Bo Chen")
+    store.create_user("carla", "long enough pw", display_name="Carla Anand", role="manager")
+    assert [u.username for u in store.list_users(search="AN")] == ["ana.silva", "carla"]
+    assert store.count_users(search="an") == 2
+    # LIKE wildcards typed by an admin are plain characters, not patterns.
+    assert [u.username for u in store.list_users(search="_")] == ["bo_chen"]
+    assert store.list_users(search="%") == []
+    assert [u.username for u in store.list_users(limit=2)] == ["ana.silva", "bo_chen"]
+    assert store.count_users(role="manager") == 1

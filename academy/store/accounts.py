@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, delete, exists, func, select, update
+from sqlalchemy import Connection, RowMapping, Select, delete, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from academy import auth
@@ -97,14 +97,41 @@ class AccountsMixin(StoreBase):
         row = self._read(lambda connection: connection.execute(query).mappings().first())
         return user_from(row) if row else None
 
-    def list_users(self, *, role: str | None = None, include_disabled: bool = True) -> list[User]:
-        query = select(*USER_COLUMNS).order_by(users.c.username)
+    def list_users(
+        self,
+        *,
+        role: str | None = None,
+        include_disabled: bool = True,
+        search: str | None = None,
+        limit: int | None = None,
+    ) -> list[User]:
+        """Accounts in username order; ``search`` matches part of the username or display name."""
+        query = self._user_filter(select(*USER_COLUMNS), role, include_disabled, search).order_by(users.c.username)
+        if limit is not None:
+            query = query.limit(limit)
+        rows = self._read(lambda connection: connection.execute(query).mappings().all())
+        return [user_from(row) for row in rows]
+
+    def count_users(
+        self, *, role: str | None = None, include_disabled: bool = True, search: str | None = None
+    ) -> int:
+        query = self._user_filter(select(func.count()).select_from(users), role, include_disabled, search)
+        return int(self._read(lambda connection: connection.execute(query).scalar_one()))
+
+    @staticmethod
+    def _user_filter(query: Select, role: str | None, include_disabled: bool, search: str | None) -> Select:
         if role is not None:
             query = query.where(users.c.role == auth.check_role(role).value)
         if not include_disabled:
             query = query.where(users.c.disabled.is_(False))
-        rows = self._read(lambda connection: connection.execute(query).mappings().all())
-        return [user_from(row) for row in rows]
+        if search:
+            # The user's text is a LIKE pattern only after its wildcards are escaped.
+            pattern = "%" + search.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            query = query.where(
+                users.c.username.like(pattern, escape="\\")
+                | func.lower(users.c.display_name).like(pattern, escape="\\")
+            )
+        return query
 
     def set_password(self, username: str, password: str) -> None:
         """Replace a password and lift any sign-in lock on the account."""

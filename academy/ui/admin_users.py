@@ -143,11 +143,10 @@ def _memberships(user: User, teams: list[Team]) -> None:
 
 def _user_table() -> None:
     search = st.text_input("Search by username or name", key="user-search").strip().casefold()
-    users = session.store().list_users()
-    if search:
-        users = [user for user in users if search in user.username or search in user.display_name.casefold()]
-    st.caption(f"{len(users)} users" + (f"; the first {TABLE_LIMIT} shown" if len(users) > TABLE_LIMIT else ""))
-    shown = users[:TABLE_LIMIT]
+    store = session.store()
+    total = store.count_users(search=search or None)
+    shown = store.list_users(search=search or None, limit=TABLE_LIMIT)
+    st.caption(f"{total} users" + (f"; the first {TABLE_LIMIT} shown" if total > TABLE_LIMIT else ""))
     st.dataframe(
         pd.DataFrame({
             "Username": [user.username for user in shown],

@@ -18,7 +18,7 @@ from academy.ui.navigation import PageSpec
 from academy.ui.text import plain
 
 WRONG_CREDENTIALS = "Wrong username or password."
-MIN_PASSWORD = max(10, auth.MIN_PASSWORD_LENGTH)
+MIN_PASSWORD = auth.MIN_PASSWORD_LENGTH
 
 
 def password_problem(password: str, confirmation: str) -> str | None:
