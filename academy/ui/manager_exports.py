@@ -33,10 +33,10 @@ def render() -> None:
         with st.spinner("Building statements…"):
             count = write_json(statements(session.store(), session.course(), scope, settings, team_ids=team_ids,
                                           since=start), buffer)
-        st.session_state[RESULT_KEY] = (count, buffer.getvalue().encode("utf-8"))
+        st.session_state[RESULT_KEY] = (team_ids, count, buffer.getvalue().encode("utf-8"))
     result = st.session_state.get(RESULT_KEY)
-    if result:
-        count, data = result
+    if result and result[0] == team_ids:  # an export prepared for another team choice is not offered
+        _, count, data = result
         st.success(f"{count} statements ready.", icon=":material/check:")
         st.download_button("Download xAPI statements (JSON)", data=data, file_name="xapi-statements.json",
                            mime="application/json", icon=":material/download:", key="xapi-download")

@@ -112,8 +112,8 @@ def _runs(report: LearnerReport) -> None:
                 st.caption(progress_view.OUTCOME_LABELS.get(run.outcome, run.outcome))
             steps = report.steps[report.steps["run_id"] == run.run_id]
             widgets.table(steps.drop(columns=["run_id"]), column_config={
-                "step": "#", "customer": st.column_config.TextColumn("Customer said", width="large"),
-                "choice": st.column_config.TextColumn("Learner chose", width="large"),
+                "step": "#", "customer": st.column_config.TextColumn("Customer said", width=320),
+                "choice": st.column_config.TextColumn("Learner chose", width=320),
                 "cost": st.column_config.NumberColumn("Cost", help="Trust lost against the best choice (0 = best)"),
                 "made_at": widgets.when_column("When"),
             })

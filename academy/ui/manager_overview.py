@@ -57,8 +57,11 @@ def _matrix(overview: TeamOverview) -> None:
     status = overview.matrix_status()
     styled = labels.style.apply(lambda _: status.map(lambda code: f"background-color: {widgets.STATUS_COLOURS[code]}"),
                                 axis=None)
+    # Fixed widths so that every module fits beside the names on a laptop screen.
+    widths: dict[str, object] = {"_index": st.column_config.TextColumn("Learner", width=210)}
+    widths |= {title: st.column_config.TextColumn(title, width=140) for title in labels.columns}
     picked = st.dataframe(styled, width="stretch", on_select="rerun", selection_mode="single-row",
-                          key="matrix", height=min(38 + 35 * len(labels), 600))
+                          key="matrix", height=min(38 + 35 * len(labels), 600), column_config=widths)
     rows = picked.selection.rows if picked is not None else []
     if rows:
         user_id = int(overview.learners["user_id"].iloc[rows[0]])
