@@ -3,4 +3,7 @@
 source "$(dirname "$0")/_venv.sh" requirements-dev.txt
 ruff check .
 python -m academy validate
-python -m pytest -n 2 --dist loadfile "$@"
+# Unit, store and page tests in parallel; then the browser journeys alone, so a busy CPU cannot starve them.
+# (exit code 5 means "no test selected", e.g. when only some files are asked for)
+python -m pytest -n 2 --dist loadfile -m "not e2e" "$@" || [ $? -eq 5 ]
+python -m pytest -m e2e "$@" || [ $? -eq 5 ]

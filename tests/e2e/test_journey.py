@@ -71,8 +71,14 @@ def test_first_run_to_finished_quiz(browser_page: Any, app_server: Server) -> No
 # --- steps -----------------------------------------------------------------------------------
 
 
+def settle(page: Any) -> None:
+    """Wait until Streamlit has finished its run: a field filled mid-run can be redrawn empty."""
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for()
+
+
 def create_administrator(page: Any) -> None:
     page.get_by_role("heading", name="Create the administrator").wait_for()
+    settle(page)
     page.get_by_label("Username", exact=True).fill(ADMIN[0])
     page.get_by_label("Password", exact=True).fill(ADMIN[1])
     page.get_by_label("Repeat the password", exact=True).fill(ADMIN[1])
@@ -81,6 +87,7 @@ def create_administrator(page: Any) -> None:
 
 
 def add_learner(page: Any) -> None:
+    settle(page)
     form = page.get_by_test_id("stForm").first
     form.get_by_label("Username", exact=True).fill(LEARNER[0])
     form.get_by_label("Password", exact=True).fill(LEARNER[1])
@@ -96,6 +103,7 @@ def sign_out(page: Any) -> None:
 
 def sign_in(page: Any, username: str, password: str) -> None:
     page.get_by_role("heading", name="Sign in").wait_for()
+    settle(page)
     page.get_by_label("Username", exact=True).fill(username)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
@@ -146,6 +154,7 @@ def answer_current_question(page: Any, store: Any, user_id: int, questions: dict
     number = attempt.drawn.index(question.id) + 1
     page.get_by_text(f"Question {number} of {len(attempt.drawn)}").wait_for()
     page.get_by_text(question.prompt, exact=True).wait_for()
+    settle(page)
     form = page.get_by_test_id("stForm")
     fill_correct_answer(page, form, question)
     form.get_by_role("button", name="Submit").click()
