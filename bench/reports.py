@@ -11,6 +11,7 @@ course with the same ids is built in memory. Each figure is the median of ``--ru
 calls after one warm-up call, as the manager pages make them (scope included):
 
 * team overview: a manager's one team of 50 (``academy.reports.overview.team_overview``);
+* at risk: the same team (``academy.reports.at_risk.at_risk``);
 * question analysis: one bank, over every learner (an administrator) and over one team;
 * decision analysis and skills of one team, for comparison.
 
@@ -39,6 +40,7 @@ from sqlalchemy import create_engine, text  # noqa: E402
 from academy.content.schema import Course  # noqa: E402
 from academy.content.sources import SOURCES  # noqa: E402
 from academy.reports.access import scope_for  # noqa: E402
+from academy.reports.at_risk import at_risk  # noqa: E402
 from academy.reports.decisions import decision_analysis  # noqa: E402
 from academy.reports.items import question_analysis  # noqa: E402
 from academy.reports.overview import team_overview  # noqa: E402
@@ -153,6 +155,8 @@ def measure(store: Store, course: Course, runs: int, fixture_module: Any) -> dic
             lambda: team_overview(store, course, scope_for(store, manager)),
         "team overview (admin, one team)":
             lambda: team_overview(store, course, scope_for(store, admin), team_ids=[team.id]),
+        "at risk (manager, team of 50)":
+            lambda: at_risk(store, course, scope_for(store, manager)),
         "question analysis, one bank, every learner (admin)":
             lambda: question_analysis(store, course, scope_for(store, admin), bank),
         "question analysis, one bank, one team (manager)":
@@ -178,6 +182,8 @@ def _size(result: Any) -> str:
         return f"({result.attempts:,} attempts, {int(result.items['attempts'].sum()):,} answers)"
     if hasattr(result, "nodes"):
         return f"({result.runs} runs)"
+    if hasattr(result, "columns") and "reasons" in result.columns:
+        return f"({len(result)} learners at risk)"
     if hasattr(result, "per_learner"):
         return f"({len(result.per_learner)} learner x skill rows)"
     return ""

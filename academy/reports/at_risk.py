@@ -12,14 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 
-from academy.content.schema import Course
+from academy.content.schema import Course, Module
 from academy.reports.access import Learner, Scope, learners
-from academy.reports.overview import build_cells, modules_frame
-from academy.store import Status, Store
+from academy.store import ModuleSummary, Status, Store
 
 AT_RISK_COLUMNS = [
     "user_id", "username", "display_name", "teams", "reasons", "reason_count", "days_inactive", "last_activity",
@@ -50,58 +49,63 @@ def at_risk(
     """One row per learner at risk (``AT_RISK_COLUMNS``), most reasons first, then longest inactive."""
     people = learners(store, scope, team_ids)
     summaries = store.summaries_for([person.id for person in people]) if people else []
-    return risk_table(people, build_cells(people, summaries, modules_frame(course)), rules,
-                      now or datetime.now(UTC))
+    modules = sorted(course.modules, key=lambda module: (module.order, module.id))
+    return risk_table(people, summaries, modules, rules, now or datetime.now(UTC))
 
 
-def risk_table(people: Sequence[Learner], cells: pd.DataFrame, rules: RiskRules, now: datetime) -> pd.DataFrame:
-    by_user = {user_id: group for user_id, group in cells.groupby("user_id")} if len(cells) else {}
+def risk_table(people: Sequence[Learner], summaries: Sequence[ModuleSummary], modules: Sequence[Module],
+               rules: RiskRules, now: datetime) -> pd.DataFrame:
+    """The at-risk rows from the learners' module summaries (plain loops: a team is a few hundred rows)."""
+    by_user: dict[int, dict[str, ModuleSummary]] = {}
+    for summary in summaries:
+        by_user.setdefault(summary.user_id, {})[summary.module_id] = summary
     rows = []
     for person in people:
-        group = by_user.get(person.id)
-        if group is None:
-            continue
-        reasons, stalled = _reasons(person, group, rules, now)
+        own = by_user.get(person.id, {})
+        reasons, stalled = _reasons(person, own, modules, rules, now)
         if not reasons:
             continue
-        last = group["last_activity"].dropna()
-        last_activity = last.max() if len(last) else None
-        since = last_activity if last_activity is not None else person.created_at
+        moments = [own[module.id].last_activity_at for module in modules if module.id in own]
+        last_activity = max(moments) if moments else None
         rows.append((
             person.id, person.username, person.display_name, person.team_label, "; ".join(reasons), len(reasons),
-            _days(now - since), last_activity, int(group["quiz_failures"].max()), stalled,
+            _days(now - (last_activity or person.created_at)), last_activity,
+            max((summary.quiz_failures for summary in own.values()), default=0), stalled,
         ))
     table = pd.DataFrame(rows, columns=AT_RISK_COLUMNS)
     return table.sort_values(["reason_count", "days_inactive", "username"], ascending=[False, False, True],
                              ignore_index=True)
 
 
-def _reasons(person: Learner, cells: pd.DataFrame, rules: RiskRules, now: datetime) -> tuple[list[str], int]:
+def _reasons(person: Learner, own: dict[str, ModuleSummary], modules: Sequence[Module], rules: RiskRules,
+             now: datetime) -> tuple[list[str], int]:
     reasons: list[str] = []
-    status = cells["status"]
-    last = cells["last_activity"].dropna()
-    if not (status == Status.PASSED.value).all():
-        if last.empty:
+    touched = [own[module.id] for module in modules if module.id in own]
+    finished = len(touched) == len(modules) and all(summary.status is Status.PASSED for summary in touched)
+    if not finished:
+        if not touched:
             idle = _days(now - person.created_at)
             if idle >= rules.inactive_days:
                 reasons.append(f"never started (account {idle} days old)")
         else:
-            idle = _days(now - last.max())
+            idle = _days(now - max(summary.last_activity_at for summary in touched))
             if idle >= rules.inactive_days:
                 reasons.append(f"inactive for {idle} days")
-    for row in cells.itertuples():
-        if row.status != Status.PASSED.value and row.quiz_failures >= rules.failed_quizzes:
-            reasons.append(f"failed the {row.module} quiz {row.quiz_failures} times")
+    for module in modules:
+        summary = own.get(module.id)
+        if summary and summary.status is not Status.PASSED and summary.quiz_failures >= rules.failed_quizzes:
+            reasons.append(f"failed the {module.title} quiz {summary.quiz_failures} times")
     stalled = 0
-    for row in cells.itertuples():
-        if row.status == Status.IN_PROGRESS.value and pd.notna(row.last_activity):
-            idle = _days(now - row.last_activity)
+    for module in modules:
+        summary = own.get(module.id)
+        if summary and summary.status is Status.IN_PROGRESS:
+            idle = _days(now - summary.last_activity_at)
             if idle >= rules.stalled_days:
                 stalled += 1
-                reasons.append(f"stalled in {row.module} for {idle} days "
-                               f"({row.lessons_done}/{row.lessons_total} lessons)")
+                reasons.append(f"stalled in {module.title} for {idle} days "
+                               f"({min(summary.lessons_done, len(module.lessons))}/{len(module.lessons)} lessons)")
     return reasons, stalled
 
 
-def _days(span: pd.Timedelta | object) -> int:
-    return int(pd.Timedelta(span).total_seconds() // 86_400)
+def _days(span: timedelta) -> int:
+    return int(span.total_seconds() // 86_400)

@@ -59,7 +59,8 @@ def render() -> None:
     rows = picked.selection.rows if picked is not None else []  # type: ignore[attr-defined]
     if rows:
         navigation.go("learner", learner=str(int(table["user_id"].iloc[rows[0]])))
-    widgets.csv_download(table.drop(columns=["user_id"]), "at-risk.csv", "Download the list (CSV)", key="risk-csv")
+    widgets.csv_download(lambda: table.drop(columns=["user_id"]), "at-risk.csv", "Download the list (CSV)",
+                         key="risk-csv")
 
 
 PAGES = [PageSpec(render, "At risk", ":material/warning:", URL, MANAGERS, section="Manage", order=20, wide=True)]

@@ -10,6 +10,7 @@ from academy.store import Store
 from academy.ui import manager_widgets as widgets
 from academy.ui import navigation, progress_view, session
 from academy.ui.navigation import MANAGERS, PageSpec
+from academy.ui.text import course as md
 from academy.ui.text import plain
 
 URL = "learner"
@@ -90,7 +91,7 @@ def _attempts(report: LearnerReport) -> None:
         result = ("in progress" if attempt.status == "in_progress"
                   else "passed" if attempt.passed else "not passed")
         score = widgets.percent(attempt.score)
-        with st.expander(f"{attempt.module} · attempt {attempt.number} · {score} · {result}"):
+        with st.expander(f"{md(attempt.module)} · attempt {attempt.number} · {score} · {result}"):
             answers = report.answers[report.answers["attempt_id"] == attempt.attempt_id]
             widgets.table(answers.drop(columns=["attempt_id"]), column_config={
                 "position": "#", "question": st.column_config.TextColumn("Question", width=380),
@@ -107,7 +108,7 @@ def _runs(report: LearnerReport) -> None:
         return
     for run in report.runs.iloc[::-1].itertuples():
         ending = run.ending or run.status.replace("_", " ")
-        with st.expander(f"{run.scenario} · {ending} · {widgets.percent(run.scaled)}"):
+        with st.expander(f"{md(run.scenario)} · {md(ending)} · {widgets.percent(run.scaled)}"):
             if run.outcome:
                 st.caption(progress_view.OUTCOME_LABELS.get(run.outcome, run.outcome))
             steps = report.steps[report.steps["run_id"] == run.run_id]

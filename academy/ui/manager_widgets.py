@@ -6,6 +6,7 @@ enforces who sees what; these widgets only choose among what the scope allows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pandas as pd
@@ -68,9 +69,10 @@ def period_filter(*, key: str = "period") -> Period:
     return Period(days[0], days[-1])
 
 
-def csv_download(frame: pd.DataFrame, file_name: str, label: str, *, key: str) -> None:
-    st.download_button(label, data=to_csv_bytes(frame), file_name=file_name, mime="text/csv",
-                       icon=":material/download:", key=key, disabled=frame.empty)
+def csv_download(make_frame: Callable[[], pd.DataFrame], file_name: str, label: str, *, key: str) -> None:
+    """A CSV download whose file is built only when the button is clicked (not on every rerun)."""
+    st.download_button(label, data=lambda: to_csv_bytes(make_frame()), file_name=file_name, mime="text/csv",
+                       icon=":material/download:", key=key)
 
 
 def percent_column(label: str, help_text: str | None = None) -> st.column_config.NumberColumn:
