@@ -35,6 +35,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import pandas as pd  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from academy.content.schema import Course  # noqa: E402
@@ -176,14 +177,14 @@ def measure(store: Store, course: Course, runs: int, fixture_module: Any) -> dic
 
 
 def _size(result: Any) -> str:
+    if isinstance(result, pd.DataFrame):  # the at-risk list
+        return f"({len(result)} learners at risk)"
     if hasattr(result, "cells"):
         return f"({len(result.learners)} learners, {len(result.cells)} cells, {len(result.scores)} attempts)"
-    if hasattr(result, "items"):
+    if hasattr(result, "alpha"):
         return f"({result.attempts:,} attempts, {int(result.items['attempts'].sum()):,} answers)"
     if hasattr(result, "nodes"):
         return f"({result.runs} runs)"
-    if hasattr(result, "columns") and "reasons" in result.columns:
-        return f"({len(result)} learners at risk)"
     if hasattr(result, "per_learner"):
         return f"({len(result.per_learner)} learner x skill rows)"
     return ""
