@@ -16,7 +16,6 @@ items              ``question_analysis``: Moodle's item statistics for one quiz 
 decisions          ``decision_analysis``: reach, choices and endings of one role-play
 csv_export         ``to_csv`` / ``to_csv_bytes`` with formula neutralisation
 xapi               ``statements`` and ``write_json``: xAPI 1.0.3, one statement per record
-queries            read-only indexed queries the store's API does not offer yet
 commands           ``python -m academy export xapi|csv`` and ``demo``
 =================  ===========================================================================
 """

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from academy.auth import Role, Team, User
-from academy.reports import queries
 from academy.store import Store
 
 
@@ -110,9 +109,9 @@ def _everyone(store: Store) -> dict[int, tuple[User, list[str]]]:
     found: dict[int, tuple[User, list[str]]] = {
         user.id: (user, []) for user in store.list_users(role=Role.LEARNER.value)
     }
-    for user, team_name in queries.team_memberships(store):
+    for user, team in store.team_memberships():
         entry = found.setdefault(user.id, (user, []))
-        entry[1].append(team_name)
+        entry[1].append(team.name)
     return found
 
 

@@ -16,7 +16,6 @@ import pandas as pd
 
 from academy.content.schema import Course, Scenario
 from academy.engine.roleplay import analyse
-from academy.reports import queries
 from academy.reports.access import Scope, learners
 from academy.reports.course_index import index_for
 from academy.store import ChoiceRow, Run, Store
@@ -55,7 +54,7 @@ def decision_analysis(
     if user_ids is None:
         return analyse_decisions(scenario, runs, store.choice_rows(scenario_id))
     # Some learners: their runs came through the (user_id, scenario_id) index; their choices by run.
-    return analyse_decisions(scenario, runs, queries.run_choices(store, [run.id for run in runs]))
+    return analyse_decisions(scenario, runs, store.choices_of_runs([run.id for run in runs]))
 
 
 def analyse_decisions(scenario: Scenario, runs: Sequence[Run], decisions: Sequence[ChoiceRow]) -> DecisionAnalysis:

@@ -53,9 +53,10 @@ from academy.content.schema import (
     TrueFalse,
 )
 from academy.engine.quiz import describe_response, score
-from academy.reports import queries
 from academy.reports.access import Scope, learners
+from academy.reports.overview import frame
 from academy.store import Store
+from academy.store.analysis import BANK_ANSWER_COLUMNS
 
 DOUBTFUL_EFFICIENCY = 0.15
 """Items whose discriminative efficiency is below this are flagged (Moodle's threshold)."""
@@ -322,13 +323,13 @@ def question_analysis(
 ) -> BankAnalysis:
     """The analysis of one bank over the attempts of the learners in scope.
 
-    Reads only that bank's answer rows, through indexes (``queries.bank_answers``): the whole
-    bank for an administrator looking at everyone, else the chosen learners' attempts only.
+    Reads only that bank's answer rows, through indexes (``Store.bank_answer_table``): the
+    whole bank for an administrator looking at everyone, else the chosen learners' attempts only.
     KeyError for a bank not in the course.
     """
     bank = course.banks[bank_id]
     chosen = scope.pick(team_ids)
     user_ids = None if chosen is None else [person.id for person in learners(store, scope, team_ids)]
-    answers = (pd.DataFrame(columns=queries.ANSWER_FRAME_COLUMNS) if user_ids == []
-               else queries.bank_answers(store, bank_id, user_ids))
+    answers = (pd.DataFrame(columns=list(BANK_ANSWER_COLUMNS)) if user_ids == []
+               else frame(store.bank_answer_table(bank_id, user_ids)))
     return analyse_answers(bank, answers, first_attempts_only=first_attempts_only)

@@ -21,9 +21,9 @@ from datetime import UTC, date, datetime, time, timedelta
 import pandas as pd
 
 from academy.content.schema import Course
-from academy.reports import queries
 from academy.reports.access import Learner, Scope, learners
 from academy.store import ModuleSummary, Status, Store
+from academy.store.analysis import ATTEMPT_COLUMNS, Rows
 
 STATUS_LABELS = {
     Status.NOT_STARTED.value: "Not started",
@@ -158,12 +158,12 @@ def team_overview(
     modules = modules_frame(course)
     cells = build_cells(people, summaries, modules)
     if period.bounded:
-        active = queries.active_learners(store, [p.id for p in people], since=period.since, until=period.until)
+        active = store.active_learners([p.id for p in people], since=period.since, until=period.until)
         cells = cells[cells["user_id"].isin(active)]
         people = [person for person in people if person.id in active]
     learner_rows = _learner_rows(people, cells)
-    attempts = (queries.finished_attempts(store, [p.id for p in people], since=period.since, until=period.until)
-                if people else pd.DataFrame(columns=queries.ATTEMPT_COLUMNS))
+    attempts = (pd.DataFrame(columns=list(ATTEMPT_COLUMNS)) if not people else frame(
+        store.finished_attempt_table([p.id for p in people], since=period.since, until=period.until)))
     return TeamOverview(
         modules=modules[["module_id", "module", "pass_mark", "has_quiz"]],
         learners=learner_rows,
@@ -171,6 +171,11 @@ def team_overview(
         completion=completion_rates(cells, modules, period),
         scores=score_rows(attempts, people, modules),
     )
+
+
+def frame(rows: Rows) -> pd.DataFrame:
+    """A store column read (``Rows``) as a DataFrame."""
+    return pd.DataFrame(rows.rows, columns=list(rows.columns))
 
 
 def build_cells(people: Sequence[Learner], summaries: Sequence[ModuleSummary], modules: pd.DataFrame) -> pd.DataFrame:

@@ -19,10 +19,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from academy.content.schema import Course
-from academy.reports import queries
 from academy.reports.access import Learner, Scope, learners
 from academy.reports.course_index import index_for
+from academy.reports.overview import frame
 from academy.store import Store
+from academy.store.analysis import LEARNER_ANSWER_COLUMNS, LEARNER_CHOICE_COLUMNS
 
 EVIDENCE_COLUMNS = ["user_id", "skill", "source", "value"]
 SKILL_COLUMNS = ["skill", "quiz_answers", "quiz_score", "decisions", "decision_score", "evidence", "score"]
@@ -46,8 +47,11 @@ def skill_report(store: Store, course: Course, scope: Scope, *, team_ids: Iterab
     """Skills of the chosen teams' learners; reads their answers and decisions through indexes (O(team))."""
     people = learners(store, scope, team_ids)
     ids = [person.id for person in people]
-    answers = queries.learner_answers(store, ids) if ids else pd.DataFrame(columns=queries.LEARNER_ANSWER_COLUMNS)
-    choices = queries.learner_choices(store, ids) if ids else pd.DataFrame(columns=queries.LEARNER_CHOICE_COLUMNS)
+    answers = pd.DataFrame(columns=list(LEARNER_ANSWER_COLUMNS))
+    choices = pd.DataFrame(columns=list(LEARNER_CHOICE_COLUMNS))
+    if ids:
+        answers = frame(store.learner_answer_table(ids))
+        choices = frame(store.learner_choice_table(ids))
     return skills_from(course, people, evidence(course, answers, choices))
 
 
