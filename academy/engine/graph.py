@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from academy.content.schema import Scenario
 from academy.engine import roleplay
 from academy.engine._results import Result
-from academy.engine.roleplay import TRUST, ScenarioAnalysis, analyse, strongly_connected, successors
+from academy.engine.roleplay import TRUST, ScenarioAnalysis, analyse, reachable, strongly_connected, successors
 
 PathPart = str | int
 
@@ -127,20 +127,9 @@ def _variable_problems(scenario: Scenario) -> list[GraphProblem]:
     return problems
 
 
-def _reachable(graph: Mapping[str, Sequence[str]], sources: Iterable[str]) -> set[str]:
-    seen = set(sources)
-    frontier = list(seen)
-    while frontier:
-        for target in graph.get(frontier.pop(), ()):
-            if target not in seen:
-                seen.add(target)
-                frontier.append(target)
-    return seen
-
-
 def _reachability_problems(start: str, graph: Mapping[str, Sequence[str]], node_index: Mapping[str, int],
                            ending_index: Mapping[str, int]) -> list[GraphProblem]:
-    reached = _reachable(graph, [start])
+    reached = reachable(graph, [start])
     problems = [GraphProblem(path=("nodes", index), message=(
                     f"node '{node_id}' cannot be reached from the start '{start}': no choice leads to it"))
                 for node_id, index in node_index.items() if node_id not in reached]
@@ -158,7 +147,7 @@ def _trap_problems(graph: Mapping[str, Sequence[str]], node_index: Mapping[str, 
     for source, targets in graph.items():
         for target in targets:
             reversed_graph.setdefault(target, []).append(source)
-    can_finish = _reachable(reversed_graph, [e for e in ending_index if e not in node_index])
+    can_finish = reachable(reversed_graph, [e for e in ending_index if e not in node_index])
     trapped = [node_id for node_id in node_index if node_id not in can_finish]
     problems = []
     for group in _groups(trapped, graph):
@@ -184,7 +173,7 @@ def _groups(members: Sequence[str], graph: Mapping[str, Sequence[str]]) -> list[
     placed: set[str] = set()
     for member in members:
         if member not in placed:
-            group = _reachable(links, [member])
+            group = reachable(links, [member])
             placed |= group
             groups.append([m for m in members if m in group])
     return groups
@@ -214,7 +203,7 @@ def _played_problems(scenario: Scenario, graph: Mapping[str, Sequence[str]], nod
     """What the conditions make impossible, among what the graph alone would allow."""
     if not analysis.complete:
         return [_too_complex(scenario, graph)]
-    reached = _reachable(graph, [scenario.start])
+    reached = reachable(graph, [scenario.start])
     if analysis.best is None:
         return [GraphProblem(path=("start",), message=(
             "no run can reach an ending: on every path without a revisited node, some choice's condition "

@@ -295,7 +295,7 @@ def successors(scenario: Scenario) -> dict[str, list[str]]:
 
 def reachability(graph: Mapping[str, Sequence[str]]) -> dict[str, set[str]]:
     """Node -> every node and target reachable from it through choices (itself included)."""
-    return {source: _reachable(graph, source) for source in graph}
+    return {source: reachable(graph, [source]) for source in graph}
 
 
 def strongly_connected(graph: Mapping[str, Sequence[str]],
@@ -306,9 +306,10 @@ def strongly_connected(graph: Mapping[str, Sequence[str]],
             for node in graph}
 
 
-def _reachable(graph: Mapping[str, Sequence[str]], source: str) -> set[str]:
-    seen = {source}
-    frontier = [source]
+def reachable(graph: Mapping[str, Sequence[str]], sources: Iterable[str]) -> set[str]:
+    """Every node and target reachable through choices from any of ``sources`` (themselves included)."""
+    seen = set(sources)
+    frontier = list(seen)
     while frontier:
         for target in graph.get(frontier.pop(), ()):
             if target not in seen:
