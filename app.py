@@ -44,20 +44,23 @@ def signed_out_pages(form: navigation.PageSpec) -> list[StreamlitPage]:
 
 
 def main() -> None:
-    st.set_page_config(page_title=APP_TITLE, page_icon=":material/support_agent:", layout="centered")
     store = session.store()
     user = session.current_user()
+    wide = False
     if user is not None:
         menu = signed_in_menu(user)
         page = st.navigation(menu.sections, position="sidebar")
         spec = menu.spec_of(page)
-        if spec is not None and spec.wide:
-            st.set_page_config(layout="wide")
+        wide = spec is not None and spec.wide
         sidebar(user)
     elif not store.has_any_admin():
         page = st.navigation(signed_out_pages(signin.SETUP), position="hidden")
     else:
         page = st.navigation(signed_out_pages(signin.SIGN_IN), position="hidden")
+    # Once, after the page is known, so each page gets its own layout from the first paint.
+    st.set_page_config(
+        page_title=APP_TITLE, page_icon=":material/support_agent:", layout="wide" if wide else "centered"
+    )
     page.run()
 
 
