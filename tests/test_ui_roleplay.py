@@ -128,7 +128,10 @@ def test_an_ending_shows_the_debrief_and_saves_the_run(world: World) -> None:
     ]
     shown = texts(at)
     assert f"Debrief: {text.course(debrief.ending.title)}" in shown
-    assert f"{debrief.score} of {debrief.best}" in [metric.value for metric in at.metric]
+    assert f"{debrief.scaled:.0%} of the best" in [metric.value for metric in at.metric]
+    assert f"{debrief.score:+d} points; best possible {debrief.best:+d}, worst {debrief.worst:+d}" in [
+        caption.value for caption in at.caption
+    ]
     for decision in debrief.decisions:
         assert text.course(decision.text) in shown
         if decision.cost:
