@@ -20,6 +20,7 @@ from academy.engine.roleplay import (
     choose,
     debrief,
     decisions,
+    presentation_order,
     replay,
     scaled_score,
     start,
@@ -550,3 +551,14 @@ def test_a_chain_too_long_to_search_is_reported_not_crashed() -> None:
 ])
 def test_scaled_score(score: int, best: int, worst: int, scaled: float) -> None:
     assert scaled_score(score, best, worst) == pytest.approx(scaled)
+
+
+def test_presentation_order_is_a_stable_shuffle_of_the_offered_choices() -> None:
+    choices = [(index, f"choice {index}") for index in range(4)]
+    first = presentation_order(choices, "run-1:0")  # type: ignore[arg-type]
+    assert sorted(first) == choices
+    assert presentation_order(choices, "run-1:0") == first  # type: ignore[arg-type]
+    orders = {tuple(presentation_order(choices, f"run-{n}:0")) for n in range(40)}  # type: ignore[arg-type]
+    assert len(orders) > 5  # different runs see different orders
+    leading = {order[0][0] for order in orders}
+    assert leading == {0, 1, 2, 3}  # the first-written choice is not always shown first

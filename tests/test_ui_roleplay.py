@@ -57,9 +57,8 @@ def test_starting_shows_the_customer_the_choices_and_the_trust_meter(world: Worl
     first = next(node for node in scenario.nodes if node.id == scenario.start)
     assert [message.name for message in at.chat_message] == ["customer"]
     assert text.course(first.customer) in texts(at)
-    assert [element.label for element in choice_buttons(at)] == [
-        text.course(choice.text) for _, choice in engine.available_choices(scenario, state)
-    ]
+    shown = engine.presentation_order(engine.available_choices(scenario, state), f"{run.id}:0")
+    assert [element.label for element in choice_buttons(at)] == [text.course(choice.text) for _, choice in shown]
     meter = at.get("progress")[0].proto
     assert meter.value == state.trust
     assert f"{state.trust} / 100" in meter.text
@@ -92,9 +91,12 @@ def test_a_new_session_resumes_the_run_exactly(world: World) -> None:
     again = world.app(learner, "roleplay", module=MODULE, scenario=scenario.id)  # a reload: a fresh session
     no_exceptions(again)
     assert [message.name for message in again.chat_message] == ["customer", "rep", "customer", "rep", "customer"]
-    assert [element.label for element in choice_buttons(again)] == [
-        text.course(choice.text) for _, choice in engine.available_choices(scenario, state)
-    ]
+    run = world.store.in_progress_run(learner.id, scenario.id)
+    assert run is not None
+    # The same buttons in the same order as before the reload.
+    shown = engine.presentation_order(engine.available_choices(scenario, state), f"{run.id}:2")
+    assert [element.label for element in choice_buttons(again)] == [text.course(choice.text) for _, choice in shown]
+    assert [element.label for element in choice_buttons(again)] == [element.label for element in choice_buttons(at)]
     assert again.get("progress")[0].proto.value == state.trust
 
 

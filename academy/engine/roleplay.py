@@ -25,7 +25,9 @@ Cost of a decision
 
 from __future__ import annotations
 
+import hashlib
 import operator
+import random
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -125,6 +127,19 @@ def available_choices(scenario: Scenario, state: RunState) -> list[tuple[int, Ch
     variables = dict(state.variables)
     return [(index, choice) for index, choice in enumerate(_node(scenario, state.node).choices)
             if choice.when is None or condition_holds(choice.when, state.trust, variables)]
+
+
+def presentation_order(choices: Sequence[tuple[int, Choice]], key: str) -> list[tuple[int, Choice]]:
+    """The offered choices in the order to show them, shuffled by ``key`` (e.g. run id and step).
+
+    Authors tend to write the best reply first; shown as written, the first button would
+    give the answer away. The same key always gives the same order, so a rerun or a resumed
+    run shows the buttons where they were.
+    """
+    seed = int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "big")
+    shuffled = list(choices)
+    random.Random(seed).shuffle(shuffled)
+    return shuffled
 
 
 class StepOutcome(Result):

@@ -126,7 +126,8 @@ def _transcript(scenario: Scenario, state: engine.RunState) -> None:
 def _choices(run: Run, scenario: Scenario, state: engine.RunState) -> None:
     st.markdown("**What do you say?**")
     step = len(state.path)
-    for index, choice in engine.available_choices(scenario, state):
+    offered = engine.available_choices(scenario, state)
+    for index, choice in engine.presentation_order(offered, f"{run.id}:{step}"):
         # The step is part of the key: a double click cannot answer the next node too.
         if st.button(md(choice.text), key=f"choice-{run.id}-{step}-{index}", width="stretch"):
             _choose(run, scenario, state, index)
