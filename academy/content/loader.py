@@ -240,7 +240,7 @@ def load_files(
     ``other_bank_ids`` are banks that exist but were not asked for, named in hints only.
     """
     banks, broken = _load_banks([_display(p) for p in bank_paths])
-    broken_bank_ids = {_peek_id(p) for p in broken}
+    broken_bank_ids = {_peek(p, "id") for p in broken}
     modules: dict[str, _Parsed] = {}
     for path in (_display(p) for p in module_paths):
         parsed = _parse(path, Module)
@@ -270,12 +270,13 @@ def load_files(
     return LoadResult(course, all_problems, {str(path): tuple(probs) for path, probs in broken.items()})
 
 
-def _peek_id(path: Path) -> str | None:
+def _peek(path: Path, key: str) -> str | None:
+    """One top-level text field of a file, or None when the file cannot say."""
     try:
         data, _ = read_yaml(path)
     except (YamlSourceError, OSError):
         return None
-    value = data.get("id")
+    value = data.get(key)
     return value if isinstance(value, str) else None
 
 
@@ -336,24 +337,15 @@ def load_course(lessons_dir: Path = DEFAULT_LESSONS, quizzes_dir: Path = DEFAULT
 def load_paths(paths: Sequence[Path]) -> LoadResult:
     """What ``validate PATH...`` loads: the given files, plus any bank a given module needs."""
     modules, banks = classify(paths)
-    given_ids = {_peek_id(p) for p in banks}
-    wanted = {_peek_quiz(m) for m in modules} - given_ids - {None}
+    given_ids = {_peek(p, "id") for p in banks}
+    wanted = {_peek(m, "quiz") for m in modules} - given_ids - {None}
     seen_ids: set[str] = set()
     folders = {m.resolve().parent.parent / "quizzes" for m in modules} | {DEFAULT_QUIZZES}
     for candidate in (p for folder in sorted(folders) for p in _yaml_files(folder)):
-        bank_id = _peek_id(candidate)
+        bank_id = _peek(candidate, "id")
         if bank_id in wanted:
             banks.append(candidate)
             wanted.discard(bank_id)
         elif bank_id:
             seen_ids.add(bank_id)
     return load_files(modules, banks, seen_ids)
-
-
-def _peek_quiz(path: Path) -> str | None:
-    try:
-        data, _ = read_yaml(path)
-    except (YamlSourceError, OSError):
-        return None
-    value = data.get("quiz")
-    return value if isinstance(value, str) else None
