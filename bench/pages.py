@@ -16,7 +16,6 @@ overhead. Target: under 100 ms per page.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import statistics
 import sys
@@ -43,19 +42,10 @@ from academy.engine import roleplay  # noqa: E402
 from academy.store import ENV_VAR, Store, User, open_store  # noqa: E402
 from academy.ui import navigation  # noqa: E402
 from academy.ui.session import USER_KEY  # noqa: E402
+from bench import store as bench_store  # noqa: E402
 
 APP = str(ROOT / "app.py")
 TARGET_MS = 100.0
-
-
-def _store_bench() -> Any:
-    spec = importlib.util.spec_from_file_location("bench_store", ROOT / "bench" / "store.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_store"] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @dataclass(frozen=True)
@@ -191,7 +181,7 @@ def main() -> int:
     url = f"sqlite:///{folder}/academy.db"
     os.environ[ENV_VAR] = url
     started = time.perf_counter()
-    fixture = _store_bench().load_fixture(url, learners=args.learners, records=args.records)
+    fixture = bench_store.load_fixture(url, learners=args.learners, records=args.records)
     course = load_course().course
     store = open_store(url)
     learner = busy_learner(store, course)

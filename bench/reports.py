@@ -21,7 +21,6 @@ Targets: team overview under 100 ms; one bank's question analysis under 1 s.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import statistics
 import sys
@@ -47,20 +46,10 @@ from academy.reports.items import question_analysis  # noqa: E402
 from academy.reports.overview import team_overview  # noqa: E402
 from academy.reports.skills import skill_report  # noqa: E402
 from academy.store import Store, open_store, resolve_url  # noqa: E402
+from bench import store as bench_store  # noqa: E402
 
 OVERVIEW_TARGET_MS = 100.0
 ANALYSIS_TARGET_MS = 1000.0
-
-
-def store_bench() -> Any:
-    """``bench/store.py`` as a module: its fixture loader and the ids it uses."""
-    spec = importlib.util.spec_from_file_location("bench_store", ROOT / "bench" / "store.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_store"] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def bench_course(fixture: Any) -> Course:
@@ -209,7 +198,7 @@ def main() -> int:
                         help="also run on this PostgreSQL server (default: $ACADEMY_TEST_POSTGRES_URL)")
     parser.add_argument("--keep", action="store_true", help="keep the SQLite database and print its URL")
     args = parser.parse_args()
-    fixture_module = store_bench()
+    fixture_module = bench_store
     if args.database:
         print(verdict(run("given store", args.database, args, fixture_module)))
         return 0
