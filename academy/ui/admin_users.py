@@ -5,11 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from academy.auth import AccountError, Role, Team, User
-from academy.store import UserExistsError
+from academy.auth import Role, Team, User
 from academy.ui import navigation, session
 from academy.ui.navigation import ADMINS, PageSpec
-from academy.ui.signin import MIN_PASSWORD, password_problem
+from academy.ui.signin import MIN_PASSWORD, create_account, password_problem
 from academy.ui.text import plain
 
 URL = "users"
@@ -50,16 +49,10 @@ def _add_user(teams: list[Team]) -> None:
         submitted = st.form_submit_button("Add user", type="primary", icon=":material/person_add:")
     if not submitted:
         return
-    problem = password_problem(password, confirmation)
-    if problem:
-        st.error(problem, icon=":material/error:")
+    user = create_account(username, password, confirmation, display_name=display_name, role=role)
+    if user is None:
         return
     store = session.store()
-    try:
-        user = store.create_user(username, password, display_name=display_name, role=role.value)
-    except (AccountError, UserExistsError) as error:
-        st.error(plain(str(error)), icon=":material/error:")
-        return
     by_name = {team.name: team for team in teams}
     for name in member_of:
         store.add_member(by_name[name].id, user.id)

@@ -11,7 +11,7 @@ import math
 import streamlit as st
 
 from academy import auth
-from academy.auth import AccountError, Role
+from academy.auth import AccountError, Role, User
 from academy.store import UserExistsError
 from academy.ui import session
 from academy.ui.navigation import PageSpec
@@ -30,6 +30,19 @@ def password_problem(password: str, confirmation: str) -> str | None:
     if password.strip() != password:
         return "The password must not start or end with a space."
     return None
+
+
+def create_account(username: str, password: str, confirmation: str, *, display_name: str, role: Role) -> User | None:
+    """Create an account from a form's values, or show why not and return None."""
+    problem = password_problem(password, confirmation)
+    if problem:
+        st.error(problem, icon=":material/error:")
+        return None
+    try:
+        return session.store().create_user(username, password, display_name=display_name, role=role.value)
+    except (AccountError, UserExistsError) as error:
+        st.error(plain(str(error)), icon=":material/error:")
+        return None
 
 
 def throttle_message(retry_after: float) -> str:
@@ -74,17 +87,10 @@ def render_setup() -> None:
         submitted = st.form_submit_button("Create the administrator", type="primary", icon=":material/person_add:")
     if not submitted:
         return
-    problem = password_problem(password, confirmation)
-    if problem:
-        st.error(problem, icon=":material/error:")
-        return
-    store = session.store()
-    if store.has_any_admin():  # someone else finished the setup meanwhile
+    if session.store().has_any_admin():  # someone else finished the setup meanwhile
         st.rerun()
-    try:
-        user = store.create_user(username, password, display_name=display_name, role=Role.ADMIN.value)
-    except (AccountError, UserExistsError) as error:
-        st.error(plain(str(error)), icon=":material/error:")
+    user = create_account(username, password, confirmation, display_name=display_name, role=Role.ADMIN)
+    if user is None:
         return
     session.sign_in(user)
     st.rerun()
