@@ -47,11 +47,36 @@ TEAMS = ("Front desk", "Field service", "Billing")
 MANAGERS = (("mara.lopez", "Mara Lopez"), ("theo.brandt", "Theo Brandt"), ("priya.nair", "Priya Nair"))
 ADMIN = ("admin", "Academy administrator")
 LEARNER_NAMES = (
-    "Ana Silva", "Ben Okafor", "Chloe Martin", "Dev Patel", "Elena Rossi", "Farid Haddad", "Grace Kim",
-    "Hugo Lefevre", "Ines Duarte", "Jonas Berg", "Kemi Adeyemi", "Liam Walsh", "Maya Cohen", "Noah Fischer",
-    "Olivia Brown", "Pablo Ortiz", "Quinn Taylor", "Rosa Moreno", "Sam Novak", "Tara Singh", "Umar Khan",
-    "Vera Ivanova", "Will Carter", "Xin Li", "Yara Haddad", "Zoe Clarke", "Aidan Murphy", "Bea Schmidt",
-    "Carlos Mendes", "Dina Aziz",
+    "Ana Silva",
+    "Ben Okafor",
+    "Chloe Martin",
+    "Dev Patel",
+    "Elena Rossi",
+    "Farid Haddad",
+    "Grace Kim",
+    "Hugo Lefevre",
+    "Ines Duarte",
+    "Jonas Berg",
+    "Kemi Adeyemi",
+    "Liam Walsh",
+    "Maya Cohen",
+    "Noah Fischer",
+    "Olivia Brown",
+    "Pablo Ortiz",
+    "Quinn Taylor",
+    "Rosa Moreno",
+    "Sam Novak",
+    "Tara Singh",
+    "Umar Khan",
+    "Vera Ivanova",
+    "Will Carter",
+    "Xin Li",
+    "Yara Haddad",
+    "Zoe Clarke",
+    "Aidan Murphy",
+    "Bea Schmidt",
+    "Carlos Mendes",
+    "Dina Aziz",
 )
 
 HISTORY_DAYS = 56
@@ -164,8 +189,14 @@ class Actor:
             index = self._pick_choice(scenario, state)
             state, outcome = roleplay.choose(scenario, state, index)
             self.pause(15, 90)
-            self.store.record_choice(run.id, step, outcome.node, outcome.choice_index,
-                                     float(outcome.cost or 0), detail={"trust_after": outcome.trust_after})
+            self.store.record_choice(
+                run.id,
+                step,
+                outcome.node,
+                outcome.choice_index,
+                float(outcome.cost or 0),
+                detail={"trust_after": outcome.trust_after},
+            )
             step += 1
         summary = roleplay.debrief(scenario, state)
         self.store.finish_run(run.id, summary.ending.id, summary.outcome, summary.score, summary.best, summary.worst)
@@ -189,9 +220,15 @@ class Actor:
         seed = self.rng.randrange(2**31)
         drawn = quiz_engine.draw(bank, seed)
         try:
-            attempt = self.store.start_attempt(self.user.id, module.id, bank.id, seed,
-                                               [entry.question_id for entry in drawn],
-                                               self.course.versions[module.id], limit=bank.attempts)
+            attempt = self.store.start_attempt(
+                self.user.id,
+                module.id,
+                bank.id,
+                seed,
+                [entry.question_id for entry in drawn],
+                self.course.versions[module.id],
+                limit=bank.attempts,
+            )
         except AttemptLimitError:
             return None
         # A resumed attempt keeps its own seed and draw.
@@ -205,8 +242,9 @@ class Actor:
             response = self._respond(bank, question, entry)
             scored = quiz_engine.score(question, response)
             self.pause(20, 120)
-            self.store.submit_answer(attempt.id, question.id, response, scored.points, scored.max_points,
-                                     correct=scored.correct)
+            self.store.submit_answer(
+                attempt.id, question.id, response, scored.points, scored.max_points, correct=scored.correct
+            )
             answers[question.id] = response
         result = quiz_engine.grade_attempt(bank, drawn, answers, module.pass_mark)
         self.store.finish_attempt(attempt.id, result.total, result.max_points, result.passed)
@@ -265,8 +303,9 @@ def plan(actor: Actor, modules: list[Module]) -> Iterator[Callable[[], None]]:
             yield lambda module=module, lesson=lesson: actor.read_lesson(module, lesson.id)
         for scenario in module.scenarios:
             give_up = 1 if actor.rng.random() < 0.1 else None
-            yield lambda module=module, scenario=scenario, give_up=give_up: actor.play(module, scenario,
-                                                                                     give_up_after=give_up)
+            yield lambda module=module, scenario=scenario, give_up=give_up: actor.play(
+                module, scenario, give_up_after=give_up
+            )
         bank = actor.course.bank_for(module)
         if bank is None:
             continue
@@ -381,26 +420,45 @@ def populate(
             kind, skill, modules, partial, first, last, open_quiz = TEAM_MIX[slot % len(TEAM_MIX)]
             name = names[(team_number * learners_per_team + slot) % len(names)]
             username = _username(name, team_number * learners_per_team + slot, len(names))
-            persona = Persona(kind, max(0.0, min(1.0, skill + rng.uniform(-0.05, 0.05))), modules, partial,
-                              rng.randint(*first), rng.randint(*last), open_quiz)
-            personas.append((NewAccount(username, learner_password, name, Role.LEARNER.value, teams=(team,)),
-                             persona))
+            persona = Persona(
+                kind,
+                max(0.0, min(1.0, skill + rng.uniform(-0.05, 0.05))),
+                modules,
+                partial,
+                rng.randint(*first),
+                rng.randint(*last),
+                open_quiz,
+            )
+            personas.append((NewAccount(username, learner_password, name, Role.LEARNER.value, teams=(team,)), persona))
     staff = [NewAccount(ADMIN[0], staff_password, ADMIN[1], Role.ADMIN.value)]
-    staff += [NewAccount(username, staff_password, display, Role.MANAGER.value, manages=(team,))
-              for (username, display), team in zip(MANAGERS, TEAMS, strict=True)]
+    staff += [
+        NewAccount(username, staff_password, display, Role.MANAGER.value, manages=(team,))
+        for (username, display), team in zip(MANAGERS, TEAMS, strict=True)
+    ]
     created = store.create_users(staff + [account for account, _ in personas])
     by_name = {user.username: user for user in created}
     modules = sorted(course.modules, key=lambda module: (module.order, module.id))
-    actors = [Actor(store, course, by_name[account.username], persona, random.Random(rng.random()), clock)
-              for account, persona in personas]
+    actors = [
+        Actor(store, course, by_name[account.username], persona, random.Random(rng.random()), clock)
+        for account, persona in personas
+    ]
     _schedule(actors, modules, now, rng)
     clock.now = now
     accounts = [DemoAccount(ADMIN[0], ADMIN[1], Role.ADMIN.value, staff_password, "sees every team")]
-    accounts += [DemoAccount(username, display, Role.MANAGER.value, staff_password, f"manages {team}")
-                 for (username, display), team in zip(MANAGERS, TEAMS, strict=True)]
+    accounts += [
+        DemoAccount(username, display, Role.MANAGER.value, staff_password, f"manages {team}")
+        for (username, display), team in zip(MANAGERS, TEAMS, strict=True)
+    ]
     example = next(account for account, persona in personas if persona.kind == "steady")
-    accounts.append(DemoAccount(example.username, example.display_name, Role.LEARNER.value, learner_password,
-                                f"a learner in {example.teams[0]}; every demo learner has this password"))
+    accounts.append(
+        DemoAccount(
+            example.username,
+            example.display_name,
+            Role.LEARNER.value,
+            learner_password,
+            f"a learner in {example.teams[0]}; every demo learner has this password",
+        )
+    )
     return DemoResult(
         accounts=accounts,
         learners=len(personas),

@@ -91,8 +91,9 @@ def _quiz(store: Store, course: Course, user: User, module: Any, *, finish: bool
     assert bank is not None
     seed = 12345
     drawn = quiz_engine.draw(bank, seed)
-    attempt = store.start_attempt(user.id, module.id, bank.id, seed, [d.question_id for d in drawn],
-                                  course.versions[module.id])
+    attempt = store.start_attempt(
+        user.id, module.id, bank.id, seed, [d.question_id for d in drawn], course.versions[module.id]
+    )
     questions = {question.id: question for question in bank.questions}
     answers = {}
     for entry in drawn if finish else drawn[:3]:
@@ -116,16 +117,25 @@ def cases(store: Store, learner: User, course: Course) -> list[Case]:
         Case("sign-in (signed out)", None, None, {}),
         Case("catalog", learner, "catalog", {}),
         Case("lesson", learner, "lesson", {"module": modules[1].id, "lesson": modules[1].lessons[1].id}),
-        Case("role-play, mid-run", learner, "roleplay",
-             {"module": modules[1].id, "scenario": modules[1].scenarios[0].id}),
-        Case("role-play, debrief", learner, "roleplay",
-             {"module": modules[0].id, "scenario": modules[0].scenarios[0].id}),
+        Case(
+            "role-play, mid-run", learner, "roleplay", {"module": modules[1].id, "scenario": modules[1].scenarios[0].id}
+        ),
+        Case(
+            "role-play, debrief", learner, "roleplay", {"module": modules[0].id, "scenario": modules[0].scenarios[0].id}
+        ),
         Case("quiz, a question", learner, "quiz", {"module": modules[2].id}),
         Case("quiz, result and review", learner, "quiz", {"module": modules[0].id}),
         Case("my progress", learner, "progress", {}),
     ]
-    found.append(Case("users, the full list", admin, "users", {},
-                      lambda at: at.button_group(key="users-section").set_value("All users")))
+    found.append(
+        Case(
+            "users, the full list",
+            admin,
+            "users",
+            {},
+            lambda at: at.button_group(key="users-section").set_value("All users"),
+        )
+    )
     covered = {case.path for case in found} - {"users"}
     for spec in navigation.registry().all():
         if spec.url_path in covered:
@@ -185,9 +195,11 @@ def main() -> int:
     course = load_course().course
     store = open_store(url)
     learner = busy_learner(store, course)
-    print(f"Store: {len(fixture.learner_ids):,} learners in {len(fixture.team_ids):,} teams, "
-          f"{store.count_records():,} records (loaded in {time.perf_counter() - started:.0f} s); "
-          f"median of {args.runs} runs per page.")
+    print(
+        f"Store: {len(fixture.learner_ids):,} learners in {len(fixture.team_ids):,} teams, "
+        f"{store.count_records():,} records (loaded in {time.perf_counter() - started:.0f} s); "
+        f"median of {args.runs} runs per page."
+    )
     baseline = time_runs(empty_page, args.runs)
     rows = [("empty Streamlit page", baseline)]
     for case in cases(store, learner, course):

@@ -58,47 +58,90 @@ def bench_course(fixture: Any) -> Course:
 
     def choice(step: int, index: int) -> dict[str, Any]:
         following = f"n{step + 1}" if step + 1 < fixture.STEPS else ("calm" if index == 0 else "lost")
-        return {"text": f"Reply {index}", "next": following, "trust": 10 - 10 * index,
-                "skills": [["empathy", "ownership", "follow-through"][index % 3]], "feedback": "Because."}
+        return {
+            "text": f"Reply {index}",
+            "next": following,
+            "trust": 10 - 10 * index,
+            "skills": [["empathy", "ownership", "follow-through"][index % 3]],
+            "feedback": "Because.",
+        }
 
     def scenario(module: str, number: int) -> dict[str, Any]:
         return {
-            "id": f"{module}-scenario-{number}", "title": f"Scenario {number}", "brief": "A customer calls.",
-            "customer": {"name": "Dana", "situation": "Waiting", "mood": "calm"}, "start": "n0",
-            "nodes": [{"id": f"n{step}", "customer": f"Line {step}",
-                       "choices": [choice(step, index) for index in range(fixture.CHOICES)]}
-                      for step in range(fixture.STEPS)],
-            "endings": [{"id": "calm", "outcome": "retained", "title": "Calm", "debrief": "Good."},
-                        {"id": "lost", "outcome": "lost", "title": "Lost", "debrief": "Bad."}],
+            "id": f"{module}-scenario-{number}",
+            "title": f"Scenario {number}",
+            "brief": "A customer calls.",
+            "customer": {"name": "Dana", "situation": "Waiting", "mood": "calm"},
+            "start": "n0",
+            "nodes": [
+                {
+                    "id": f"n{step}",
+                    "customer": f"Line {step}",
+                    "choices": [choice(step, index) for index in range(fixture.CHOICES)],
+                }
+                for step in range(fixture.STEPS)
+            ],
+            "endings": [
+                {"id": "calm", "outcome": "retained", "title": "Calm", "debrief": "Good."},
+                {"id": "lost", "outcome": "lost", "title": "Lost", "debrief": "Bad."},
+            ],
             "sources": [source],
         }
 
     modules = [
         {
-            "schema_version": 1, "id": module, "title": module.replace("-", " ").title(), "summary": "A module.",
-            "objectives": ["Learn"], "estimated_minutes": 20, "pass_mark": 0.7, "order": number,
-            "lessons": [{"id": lesson, "title": lesson, "body": "Text.", "key_points": ["Point"],
-                         "try_this": "Try it.", "sources": [source]} for lesson in fixture.LESSONS],
+            "schema_version": 1,
+            "id": module,
+            "title": module.replace("-", " ").title(),
+            "summary": "A module.",
+            "objectives": ["Learn"],
+            "estimated_minutes": 20,
+            "pass_mark": 0.7,
+            "order": number,
+            "lessons": [
+                {
+                    "id": lesson,
+                    "title": lesson,
+                    "body": "Text.",
+                    "key_points": ["Point"],
+                    "try_this": "Try it.",
+                    "sources": [source],
+                }
+                for lesson in fixture.LESSONS
+            ],
             "scenarios": [scenario(module, n) for n in range(fixture.SCENARIOS_PER_MODULE)],
-            "quiz": f"{module}-bank", "sources": [source],
+            "quiz": f"{module}-bank",
+            "sources": [source],
         }
         for number, module in enumerate(fixture.MODULES)
     ]
     banks = {
         f"{module}-bank": {
-            "schema_version": 1, "id": f"{module}-bank", "title": f"{module} quiz", "draw": fixture.DRAW,
+            "schema_version": 1,
+            "id": f"{module}-bank",
+            "title": f"{module} quiz",
+            "draw": fixture.DRAW,
             "questions": [
-                {"id": question, "type": "single", "prompt": f"Question {question}?", "explanation": "Because.",
-                 "skills": ["listening"], "sources": [source],
-                 "options": [{"id": option, "text": f"Option {option}", "correct": option == "a", "feedback": "-"}
-                             for option in "abcd"]}
+                {
+                    "id": question,
+                    "type": "single",
+                    "prompt": f"Question {question}?",
+                    "explanation": "Because.",
+                    "skills": ["listening"],
+                    "sources": [source],
+                    "options": [
+                        {"id": option, "text": f"Option {option}", "correct": option == "a", "feedback": "-"}
+                        for option in "abcd"
+                    ],
+                }
                 for question in fixture.QUESTIONS
             ],
         }
         for module in fixture.MODULES
     }
-    return Course.model_validate({"modules": modules, "banks": banks,
-                                  "versions": dict.fromkeys(fixture.MODULES, fixture.VERSION)})
+    return Course.model_validate(
+        {"modules": modules, "banks": banks, "versions": dict.fromkeys(fixture.MODULES, fixture.VERSION)}
+    )
 
 
 def timed(action: Callable[[], Any], runs: int) -> tuple[list[float], Any]:
@@ -119,8 +162,10 @@ def run(name: str, url: str, args: argparse.Namespace, fixture_module: Any) -> d
     if not args.database:
         print(f"\n== {name}: loading {args.learners:,} learners and {args.records:,} records ...", flush=True)
         loaded = fixture_module.load_fixture(url, learners=args.learners, records=args.records, team_size=50)
-        print(f"   loaded in {loaded.seconds:.1f} s: "
-              + ", ".join(f"{table} {count:,}" for table, count in loaded.counts.items()))
+        print(
+            f"   loaded in {loaded.seconds:.1f} s: "
+            + ", ".join(f"{table} {count:,}" for table, count in loaded.counts.items())
+        )
     else:
         print(f"\n== {name}: {url}")
     print(f"   machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
@@ -141,27 +186,31 @@ def measure(store: Store, course: Course, runs: int, fixture_module: Any) -> dic
     bank = f"{fixture_module.MODULES[0]}-bank"
     scenario = f"{fixture_module.MODULES[0]}-scenario-0"
     cases: dict[str, Callable[[], Any]] = {
-        "team overview (manager, team of 50)":
-            lambda: team_overview(store, course, scope_for(store, manager)),
-        "team overview (admin, one team)":
-            lambda: team_overview(store, course, scope_for(store, admin), team_ids=[team.id]),
-        "at risk (manager, team of 50)":
-            lambda: at_risk(store, course, scope_for(store, manager)),
-        "question analysis, one bank, every learner (admin)":
-            lambda: question_analysis(store, course, scope_for(store, admin), bank),
-        "question analysis, one bank, one team (manager)":
-            lambda: question_analysis(store, course, scope_for(store, manager), bank),
-        "decision analysis, one scenario, one team (manager)":
-            lambda: decision_analysis(store, course, scope_for(store, manager), scenario),
-        "skills, one team (manager)":
-            lambda: skill_report(store, course, scope_for(store, manager)),
+        "team overview (manager, team of 50)": lambda: team_overview(store, course, scope_for(store, manager)),
+        "team overview (admin, one team)": lambda: team_overview(
+            store, course, scope_for(store, admin), team_ids=[team.id]
+        ),
+        "at risk (manager, team of 50)": lambda: at_risk(store, course, scope_for(store, manager)),
+        "question analysis, one bank, every learner (admin)": lambda: question_analysis(
+            store, course, scope_for(store, admin), bank
+        ),
+        "question analysis, one bank, one team (manager)": lambda: question_analysis(
+            store, course, scope_for(store, manager), bank
+        ),
+        "decision analysis, one scenario, one team (manager)": lambda: decision_analysis(
+            store, course, scope_for(store, manager), scenario
+        ),
+        "skills, one team (manager)": lambda: skill_report(store, course, scope_for(store, manager)),
     }
     results: dict[str, list[float]] = {}
     for label, action in cases.items():
         samples, result = timed(action, runs)
         results[label] = samples
-        print(f"   {label:<54} median {ms(statistics.median(samples)):>8} ms   max {ms(max(samples)):>8} ms"
-              f"   {_size(result)}", flush=True)
+        print(
+            f"   {label:<54} median {ms(statistics.median(samples)):>8} ms   max {ms(max(samples)):>8} ms"
+            f"   {_size(result)}",
+            flush=True,
+        )
     return results
 
 
@@ -182,10 +231,12 @@ def _size(result: Any) -> str:
 def verdict(results: dict[str, list[float]]) -> str:
     overview = statistics.median(results["team overview (manager, team of 50)"]) * 1000
     analysis = statistics.median(results["question analysis, one bank, every learner (admin)"]) * 1000
-    return (f"   team overview {overview:.1f} ms (target < {OVERVIEW_TARGET_MS:.0f} ms: "
-            f"{'met' if overview < OVERVIEW_TARGET_MS else 'MISSED'}); "
-            f"question analysis {analysis:.0f} ms (target < {ANALYSIS_TARGET_MS:.0f} ms: "
-            f"{'met' if analysis < ANALYSIS_TARGET_MS else 'MISSED'})")
+    return (
+        f"   team overview {overview:.1f} ms (target < {OVERVIEW_TARGET_MS:.0f} ms: "
+        f"{'met' if overview < OVERVIEW_TARGET_MS else 'MISSED'}); "
+        f"question analysis {analysis:.0f} ms (target < {ANALYSIS_TARGET_MS:.0f} ms: "
+        f"{'met' if analysis < ANALYSIS_TARGET_MS else 'MISSED'})"
+    )
 
 
 def main() -> int:
@@ -194,8 +245,11 @@ def main() -> int:
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=20, help="timed calls of each report (median shown)")
     parser.add_argument("--database", help="a store already loaded by bench/store.py --keep (skip loading)")
-    parser.add_argument("--postgres", default=os.environ.get("ACADEMY_TEST_POSTGRES_URL"),
-                        help="also run on this PostgreSQL server (default: $ACADEMY_TEST_POSTGRES_URL)")
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("ACADEMY_TEST_POSTGRES_URL"),
+        help="also run on this PostgreSQL server (default: $ACADEMY_TEST_POSTGRES_URL)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the SQLite database and print its URL")
     args = parser.parse_args()
     fixture_module = bench_store

@@ -30,8 +30,14 @@ from academy.engine import roleplay  # noqa: E402
 from academy.store import Store, User, open_store  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 PASSWORD = secrets.token_urlsafe(12)  # a fresh throwaway password for the temporary demo accounts
 VIEWPORT = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
@@ -57,9 +63,16 @@ def seed(database_url: str) -> dict[str, str]:
         open_quiz_module = next(
             module.id for module in course.modules if store.in_progress_attempt(quizzing.id, module.id) is not None
         )
-        return {"learner": steady, "mid_quiz": mid_quiz, "manager": manager, "chat_module": chat_module,
-                "chat_scenario": chat_scenario, "open_quiz_module": open_quiz_module,
-                "debrief_module": debrief_module, "debrief_scenario": debrief_scenario}
+        return {
+            "learner": steady,
+            "mid_quiz": mid_quiz,
+            "manager": manager,
+            "chat_module": chat_module,
+            "chat_scenario": chat_scenario,
+            "open_quiz_module": open_quiz_module,
+            "debrief_module": debrief_module,
+            "debrief_scenario": debrief_scenario,
+        }
     finally:
         store.close()
 
@@ -75,8 +88,10 @@ def _half_play_a_scenario(store: Store, course: Any, user: User) -> tuple[str, s
     """Two best choices into a role-play the learner has not finished, saved as a learner would."""
     played = {run.scenario_id for run in store.runs(user.id)}
     module, scenario = next(
-        (module, scenario) for module in sorted(course.modules, key=lambda m: m.order)
-        for scenario in module.scenarios if scenario.id not in played
+        (module, scenario)
+        for module in sorted(course.modules, key=lambda m: m.order)
+        for scenario in module.scenarios
+        if scenario.id not in played
     )
     run = store.start_run(user.id, module.id, scenario.id, course.versions[module.id])
     state = roleplay.start(scenario)
@@ -93,8 +108,19 @@ def app_server(database_url: str) -> Iterator[str]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = {**os.environ, "ACADEMY_DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-               "--server.port", str(port), "--server.address", "127.0.0.1"]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "app.py"),
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+    ]
     process = subprocess.Popen(  # noqa: S603 (our own fixed command line)
         command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )

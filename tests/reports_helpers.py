@@ -57,8 +57,16 @@ def make_org(store: Store) -> Org:
     return Org(admin, mara, theo, a1, a2, b1, loner, front_desk, billing)
 
 
-def quiz(store: Store, user: User, module_id: str, points: Sequence[float], *, pass_mark: float = 0.7,
-         question_ids: Sequence[str] | None = None, responses: Sequence[object] | None = None) -> Attempt:
+def quiz(
+    store: Store,
+    user: User,
+    module_id: str,
+    points: Sequence[float],
+    *,
+    pass_mark: float = 0.7,
+    question_ids: Sequence[str] | None = None,
+    responses: Sequence[object] | None = None,
+) -> Attempt:
     """A finished attempt whose answers score ``points`` (each out of 1), graded against ``pass_mark``."""
     bank = course().bank_for(course().module(module_id))
     assert bank is not None

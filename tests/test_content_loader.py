@@ -21,31 +21,48 @@ EXAMPLE_BANK = ROOT / "quizzes" / "orientation.yaml"
 EXACT = [
     ("alias_bomb.yaml", "3:8: anchors and aliases (*a) are not allowed in course files; write the text out"),
     ("bad_pass_mark.yaml", "15:12: pass_mark: Input should be less than or equal to 1 (got 60)"),
-    ("bad_source.yaml", "46:17: lessons[0].facts[0].source: Input should be 'creation-over-service', "
-     "'customer-keeping', 'service-not-by-chance', 'good-customers' or 'partnering-over-prospecting' "
-     "(got 'creation-over-servise')"),
-    ("dead_end.yaml", "93:18: scenarios[0].nodes[2].choices: a node needs at least one choice; "
-     "to end the conversation, point a choice at an ending"),
+    (
+        "bad_source.yaml",
+        "46:17: lessons[0].facts[0].source: Input should be 'creation-over-service', "
+        "'customer-keeping', 'service-not-by-chance', 'good-customers' or 'partnering-over-prospecting' "
+        "(got 'creation-over-servise')",
+    ),
+    (
+        "dead_end.yaml",
+        "93:18: scenarios[0].nodes[2].choices: a node needs at least one choice; "
+        "to end the conversation, point a choice at an ending",
+    ),
     ("deep_nesting.yaml", "2:52: nesting is deeper than 48 levels"),
     ("draw_too_big.yaml", "5:7: draw: draw is 9 but the bank has only 6 questions"),
     ("duplicate_key.yaml", "15:1: estimated_minutes: duplicate key 'estimated_minutes' (first given at line 14)"),
     ("empty.yaml", "1:1: file is empty; a course file is a mapping that starts with schema_version"),
-    ("matching_duplicate.yaml", "86:16: questions[4].pairs[2].right: right item "
-     "'Practise choosing what to say to a customer' is used twice"),
+    (
+        "matching_duplicate.yaml",
+        "86:16: questions[4].pairs[2].right: right item 'Practise choosing what to say to a customer' is used twice",
+    ),
     ("missing_field.yaml", "17:5: lessons[0].title: missing required field 'title'"),
     ("negative_tolerance.yaml", "95:16: questions[5].tolerance: Input should be greater than or equal to 0 (got -1)"),
     ("not_a_mapping.yaml", "1:1: a course file must be a mapping of fields, not a list"),
     ("not_utf8.yaml", "3:11: byte 0xe9 is not valid UTF-8; save the file as UTF-8"),
     ("python_tag.yaml", "2:5: id: the tag '!!python/object/apply:os.system' is not allowed in course files"),
-    ("schema_version.yaml", "3:17: schema_version: Input should be 1 (this version of the academy reads "
-     "schema_version 1)"),
+    (
+        "schema_version.yaml",
+        "3:17: schema_version: Input should be 1 (this version of the academy reads schema_version 1)",
+    ),
     ("syntax_error.yaml", "12:3: YAML syntax: expected the node content, but found '-'"),
-    ("two_correct.yaml", "12:7: questions[0].options: a single-choice question needs exactly one correct "
-     "option (found 2)"),
-    ("unknown_question_type.yaml", "53:5: questions[3]: unknown question type 'sorting'; expected one of: "
-     "'single', 'multiple', 'true_false', 'ordering', 'matching', 'numeric'"),
-    ("wrong_type.yaml", "14:20: estimated_minutes: Input should be a valid integer, unable to parse string "
-     "as an integer (got 'ten')"),
+    (
+        "two_correct.yaml",
+        "12:7: questions[0].options: a single-choice question needs exactly one correct option (found 2)",
+    ),
+    (
+        "unknown_question_type.yaml",
+        "53:5: questions[3]: unknown question type 'sorting'; expected one of: "
+        "'single', 'multiple', 'true_false', 'ordering', 'matching', 'numeric'",
+    ),
+    (
+        "wrong_type.yaml",
+        "14:20: estimated_minutes: Input should be a valid integer, unable to parse string as an integer (got 'ten')",
+    ),
 ]
 
 
@@ -66,8 +83,10 @@ def test_broken_fixture_reports_exact_place_and_message(name: str, expected: str
 
 def test_unknown_key_names_the_typo_and_suggests_the_field() -> None:
     problems = problems_of("unknown_key.yaml")
-    assert "70:13: scenarios[0].nodes[0].choices[0].feedbak: unknown field 'feedbak'; did you mean " \
+    assert (
+        "70:13: scenarios[0].nodes[0].choices[0].feedbak: unknown field 'feedbak'; did you mean "
         "'feedback'? (allowed: feedback, next, set, skills, text, trust, when)" in problems
+    )
     # The required field it was meant to be is reported as missing too, at the choice.
     assert "66:13: scenarios[0].nodes[0].choices[0].feedback: missing required field 'feedback'" in problems
 

@@ -12,8 +12,9 @@ import pytest
 from academy.reports.csv_export import neutralise, to_csv, to_csv_bytes
 
 
-@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1",
-                                  '=HYPERLINK("http://evil.example","x")', "-"])
+@pytest.mark.parametrize(
+    "text", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", '=HYPERLINK("http://evil.example","x")', "-"]
+)
 def test_text_a_spreadsheet_would_run_gets_a_quote(text: str) -> None:
     assert neutralise(text) == "'" + text
 
@@ -28,12 +29,14 @@ def _read(text: str) -> list[list[str]]:
 
 
 def test_every_text_cell_and_header_is_neutralised_in_the_file() -> None:
-    frame = pd.DataFrame({
-        "username": ["=cmd|' /C calc'!A0", "ana.silva"],
-        "display_name": ["+Plus", "@mention"],
-        "teams": ["-team", "Front desk"],
-        "=header": ["x", "y"],
-    })
+    frame = pd.DataFrame(
+        {
+            "username": ["=cmd|' /C calc'!A0", "ana.silva"],
+            "display_name": ["+Plus", "@mention"],
+            "teams": ["-team", "Front desk"],
+            "=header": ["x", "y"],
+        }
+    )
     rows = _read(to_csv(frame))
     assert rows[0] == ["username", "display_name", "teams", "'=header"]
     assert rows[1] == ["'=cmd|' /C calc'!A0", "'+Plus", "'-team", "x"]

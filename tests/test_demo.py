@@ -107,8 +107,10 @@ def test_activity_spans_the_last_weeks_and_stops_before_now(demo: tuple[Store, D
 def test_each_manager_sees_their_own_ten(demo: tuple[Store, DemoResult, DemoClock]) -> None:
     store, result, _ = demo
     managers = [account for account in result.accounts if account.role == "manager"]
-    seen = [frozenset(p.username for p in learners(store, scope_for(store, store.user_by_name(m.username))))
-            for m in managers]
+    seen = [
+        frozenset(p.username for p in learners(store, scope_for(store, store.user_by_name(m.username))))
+        for m in managers
+    ]
     assert all(len(group) == 10 for group in seen)
     assert len(frozenset().union(*seen)) == 30
 
@@ -122,7 +124,8 @@ def test_a_populated_database_is_refused(demo: tuple[Store, DemoResult, DemoCloc
 
 
 def test_the_demo_command_prints_the_accounts_and_refuses_a_second_run(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     url = f"sqlite:///{tmp_path}/cli.db"
     assert main(["demo", "--database-url", url, "--seed", "3"]) == 0
     printed = capsys.readouterr().out

@@ -30,20 +30,27 @@ SOURCE = "customer-keeping"
 
 def _question(spec: dict[str, Any]) -> dict[str, Any]:
     """Fill in the fields a test does not care about."""
-    question = {"prompt": f"Prompt of {spec['id']}?", "explanation": "Because.", "skills": ["listening"],
-                "sources": [SOURCE], **spec}
+    question = {
+        "prompt": f"Prompt of {spec['id']}?",
+        "explanation": "Because.",
+        "skills": ["listening"],
+        "sources": [SOURCE],
+        **spec,
+    }
     kind = question["type"]
     if kind in ("single", "multiple"):
-        question["options"] = [{"text": f"Option {o['id']}", "feedback": f"About {o['id']}.", **o}
-                               for o in question["options"]]
+        question["options"] = [
+            {"text": f"Option {o['id']}", "feedback": f"About {o['id']}.", **o} for o in question["options"]
+        ]
     elif kind == "true_false":
         question.setdefault("if_true", "You said true.")
         question.setdefault("if_false", "You said false.")
     elif kind == "ordering":
         question["items"] = [{"id": i, "text": f"Step {i}", "feedback": f"{i} goes here."} for i in question["items"]]
     elif kind == "matching":
-        question["pairs"] = [{"id": p, "left": f"L-{p}", "right": f"R-{p}", "feedback": f"{p} fits."}
-                             for p in question["pairs"]]
+        question["pairs"] = [
+            {"id": p, "left": f"L-{p}", "right": f"R-{p}", "feedback": f"{p} fits."} for p in question["pairs"]
+        ]
     elif kind == "numeric":
         question.setdefault("if_correct", "Right number.")
         question.setdefault("if_wrong", "Wrong number.")
@@ -51,15 +58,25 @@ def _question(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def build_bank(questions: list[dict[str, Any]], draw: int | None = None, shuffle: bool = True) -> QuizBank:
-    return QuizBank.model_validate({
-        "schema_version": 1, "id": "bank", "title": "Bank", "draw": draw or len(questions), "shuffle": shuffle,
-        "questions": [_question(spec) for spec in questions],
-    })
+    return QuizBank.model_validate(
+        {
+            "schema_version": 1,
+            "id": "bank",
+            "title": "Bank",
+            "draw": draw or len(questions),
+            "shuffle": shuffle,
+            "questions": [_question(spec) for spec in questions],
+        }
+    )
 
 
 SINGLE = {"id": "s1", "type": "single", "options": [{"id": "a", "correct": True}, {"id": "b"}, {"id": "c"}]}
-MULTIPLE = {"id": "m1", "type": "multiple", "points": 2,
-            "options": [{"id": "a", "correct": True}, {"id": "b", "correct": True}, {"id": "c"}, {"id": "d"}]}
+MULTIPLE = {
+    "id": "m1",
+    "type": "multiple",
+    "points": 2,
+    "options": [{"id": "a", "correct": True}, {"id": "b", "correct": True}, {"id": "c"}, {"id": "d"}],
+}
 TRUE_FALSE = {"id": "t1", "type": "true_false", "answer": True}
 ORDERING = {"id": "o1", "type": "ordering", "points": 4, "items": ["i1", "i2", "i3", "i4"]}
 MATCHING = {"id": "p1", "type": "matching", "points": 3, "pairs": ["x", "y", "z"]}
@@ -113,9 +130,14 @@ def test_draw_takes_every_question_when_the_bank_is_small() -> None:
 def test_draw_shows_every_part_of_each_question_once() -> None:
     for drawn in draw(BANK, 99):
         question = Q[drawn.question_id]
-        expected = {"single": lambda q: [o.id for o in q.options], "multiple": lambda q: [o.id for o in q.options],
-                    "ordering": lambda q: [i.id for i in q.items], "matching": lambda q: [p.id for p in q.pairs],
-                    "true_false": lambda q: [], "numeric": lambda q: []}[question.type](question)
+        expected = {
+            "single": lambda q: [o.id for o in q.options],
+            "multiple": lambda q: [o.id for o in q.options],
+            "ordering": lambda q: [i.id for i in q.items],
+            "matching": lambda q: [p.id for p in q.pairs],
+            "true_false": lambda q: [],
+            "numeric": lambda q: [],
+        }[question.type](question)
         assert sorted(drawn.order) == sorted(expected)
 
 
@@ -141,7 +163,13 @@ def test_without_shuffle_a_partial_draw_keeps_the_bank_order() -> None:
 def test_shuffle_changes_option_order_for_some_seed() -> None:
     bank = build_bank([SINGLE])
     assert {draw(bank, seed)[0].order for seed in range(30)} == {
-        ("a", "b", "c"), ("a", "c", "b"), ("b", "a", "c"), ("b", "c", "a"), ("c", "a", "b"), ("c", "b", "a")}
+        ("a", "b", "c"),
+        ("a", "c", "b"),
+        ("b", "a", "c"),
+        ("b", "c", "a"),
+        ("c", "a", "b"),
+        ("c", "b", "a"),
+    }
 
 
 @given(seed=st.integers(min_value=0, max_value=2**31 - 1))
@@ -169,28 +197,31 @@ def test_a_draw_round_trips_through_plain_dicts() -> None:
 # --- malformed responses ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("question_id", "response", "message"), [
-    ("s1", ["a"], "expected an option id"),
-    ("s1", "zz", "'zz' is not an option of this question; known: a, b, c"),
-    ("m1", "a", "expected a list of option ids"),
-    ("m1", ["a", "a"], "option 'a' is given more than once"),
-    ("m1", ["a", "q"], "'q' is not an option"),
-    ("m1", [1], "expected an option id"),
-    ("t1", 1, "expects true or false"),
-    ("t1", "true", "expects true or false"),
-    ("o1", ["i1", "i2", "i3"], "missing: i4"),
-    ("o1", ["i1", "i2", "i3", "i3"], "item 'i3' is given more than once"),
-    ("o1", ["i1", "i2", "i3", "i9"], "'i9' is not an item"),
-    ("o1", {"i1": 0}, "expected a list of item ids"),
-    ("p1", ["x"], "expected a mapping"),
-    ("p1", {"x": "w"}, "'w' is not a pair of this question; known: x, y, z"),
-    ("p1", {"w": "x"}, "'w' is not a pair of this question; known: x, y, z"),
-    ("p1", {"x": "y", "z": "y"}, "'y' is matched to both 'x' and 'z'"),
-    ("n1", "30", "expects a number"),
-    ("n1", True, "expects a number"),
-    ("n1", float("nan"), "expects a finite number"),
-    ("n1", float("inf"), "expects a finite number"),
-])
+@pytest.mark.parametrize(
+    ("question_id", "response", "message"),
+    [
+        ("s1", ["a"], "expected an option id"),
+        ("s1", "zz", "'zz' is not an option of this question; known: a, b, c"),
+        ("m1", "a", "expected a list of option ids"),
+        ("m1", ["a", "a"], "option 'a' is given more than once"),
+        ("m1", ["a", "q"], "'q' is not an option"),
+        ("m1", [1], "expected an option id"),
+        ("t1", 1, "expects true or false"),
+        ("t1", "true", "expects true or false"),
+        ("o1", ["i1", "i2", "i3"], "missing: i4"),
+        ("o1", ["i1", "i2", "i3", "i3"], "item 'i3' is given more than once"),
+        ("o1", ["i1", "i2", "i3", "i9"], "'i9' is not an item"),
+        ("o1", {"i1": 0}, "expected a list of item ids"),
+        ("p1", ["x"], "expected a mapping"),
+        ("p1", {"x": "w"}, "'w' is not a pair of this question; known: x, y, z"),
+        ("p1", {"w": "x"}, "'w' is not a pair of this question; known: x, y, z"),
+        ("p1", {"x": "y", "z": "y"}, "'y' is matched to both 'x' and 'z'"),
+        ("n1", "30", "expects a number"),
+        ("n1", True, "expects a number"),
+        ("n1", float("nan"), "expects a finite number"),
+        ("n1", float("inf"), "expects a finite number"),
+    ],
+)
 def test_malformed_responses_are_refused(question_id: str, response: object, message: str) -> None:
     with pytest.raises(ValueError, match=re.escape(message)):
         validate_response(Q[question_id], response)
@@ -198,10 +229,20 @@ def test_malformed_responses_are_refused(question_id: str, response: object, mes
         score(Q[question_id], response)
 
 
-@pytest.mark.parametrize(("question_id", "response"), [
-    ("s1", "b"), ("m1", []), ("m1", ("c", "a")), ("t1", False), ("o1", ["i4", "i3", "i2", "i1"]),
-    ("p1", {}), ("p1", {"x": "z"}), ("n1", 12), ("n1", -3.5),
-])
+@pytest.mark.parametrize(
+    ("question_id", "response"),
+    [
+        ("s1", "b"),
+        ("m1", []),
+        ("m1", ("c", "a")),
+        ("t1", False),
+        ("o1", ["i4", "i3", "i2", "i1"]),
+        ("p1", {}),
+        ("p1", {"x": "z"}),
+        ("n1", 12),
+        ("n1", -3.5),
+    ],
+)
 def test_well_formed_responses_pass(question_id: str, response: object) -> None:
     validate_response(Q[question_id], response)
 
@@ -220,8 +261,9 @@ def test_single_choice_is_all_or_nothing() -> None:
 
 
 def test_single_choice_with_two_correct_options_accepts_either() -> None:
-    question = build_bank([{"id": "s2", "type": "single",
-                            "options": [{"id": "a", "correct": True}, {"id": "b", "correct": True}]}]).questions[0]
+    question = build_bank(
+        [{"id": "s2", "type": "single", "options": [{"id": "a", "correct": True}, {"id": "b", "correct": True}]}]
+    ).questions[0]
     assert score(question, "b").correct
 
 
@@ -273,14 +315,24 @@ def test_matching_earns_the_share_of_pairs_right() -> None:
 
 def test_matching_accepts_a_pair_with_the_same_right_text() -> None:
     question = build_bank([{"id": "p2", "type": "matching", "pairs": ["a", "b"]}]).questions[0]
-    same_right = question.model_copy(update={"pairs": [
-        question.pairs[0], question.pairs[1].model_copy(update={"right": question.pairs[0].right})]})
+    same_right = question.model_copy(
+        update={"pairs": [question.pairs[0], question.pairs[1].model_copy(update={"right": question.pairs[0].right})]}
+    )
     assert score(same_right, {"a": "b", "b": "a"}).correct
 
 
-@pytest.mark.parametrize(("given", "right"), [
-    (30, True), (31.5, True), (28, True), (32, True), (32.01, False), (27.9, False), (-30, False),
-])
+@pytest.mark.parametrize(
+    ("given", "right"),
+    [
+        (30, True),
+        (31.5, True),
+        (28, True),
+        (32, True),
+        (32.01, False),
+        (27.9, False),
+        (-30, False),
+    ],
+)
 def test_numeric_is_right_within_the_tolerance(given: float, right: bool) -> None:
     result = score(Q["n1"], given)
     assert result.correct is right
@@ -333,17 +385,20 @@ def test_correct_responses_in_response_form() -> None:
     assert correct_response(Q["n1"]) == 30
 
 
-@pytest.mark.parametrize(("question_id", "response", "words"), [
-    ("s1", "b", "Option b"),
-    ("m1", ["c", "a"], "Option c; Option a"),
-    ("m1", [], "(none selected)"),
-    ("t1", False, "False"),
-    ("o1", ["i2", "i1", "i3", "i4"], "Step i2 → Step i1 → Step i3 → Step i4"),
-    ("p1", {"y": "x", "x": "y"}, "L-x → R-y; L-y → R-x"),
-    ("p1", {}, "(nothing matched)"),
-    ("n1", 31.5, "31.5 days"),
-    ("n1", None, "(no answer)"),
-])
+@pytest.mark.parametrize(
+    ("question_id", "response", "words"),
+    [
+        ("s1", "b", "Option b"),
+        ("m1", ["c", "a"], "Option c; Option a"),
+        ("m1", [], "(none selected)"),
+        ("t1", False, "False"),
+        ("o1", ["i2", "i1", "i3", "i4"], "Step i2 → Step i1 → Step i3 → Step i4"),
+        ("p1", {"y": "x", "x": "y"}, "L-x → R-y; L-y → R-x"),
+        ("p1", {}, "(nothing matched)"),
+        ("n1", 31.5, "31.5 days"),
+        ("n1", None, "(no answer)"),
+    ],
+)
 def test_describe_response_in_words(question_id: str, response: object, words: str) -> None:
     assert describe_response(Q[question_id], response) == words
 
@@ -437,8 +492,10 @@ def _responses(question_id: str) -> st.SearchStrategy[Any]:
     if question.type == "matching":
         ids = [p.id for p in question.pairs]
         return st.permutations(ids).flatmap(
-            lambda rights: st.sets(st.sampled_from(ids)).map(lambda lefts: {left: rights[ids.index(left)]
-                                                                            for left in lefts}))
+            lambda rights: st.sets(st.sampled_from(ids)).map(
+                lambda lefts: {left: rights[ids.index(left)] for left in lefts}
+            )
+        )
     return st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
 
 

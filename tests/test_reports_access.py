@@ -38,8 +38,12 @@ def test_an_admin_sees_every_team_and_learners_in_none(store: Store) -> None:
 
 def test_the_command_line_operator_sees_everything(store: Store) -> None:
     org = make_org(store)
-    assert {person.id for person in learners(store, operator_scope(store))} == {org.a1.id, org.a2.id, org.b1.id,
-                                                                                 org.loner.id}
+    assert {person.id for person in learners(store, operator_scope(store))} == {
+        org.a1.id,
+        org.a2.id,
+        org.b1.id,
+        org.loner.id,
+    }
 
 
 def test_learners_and_disabled_accounts_get_no_reports(store: Store) -> None:

@@ -16,8 +16,9 @@ DAY = 86_400
 
 
 def _risks(store: Store, clock: FakeClock, viewer: str = "admin", **rules: int) -> dict[str, str]:
-    table = at_risk(store, course(), scope_for(store, store.user_by_name(viewer)), rules=RiskRules(**rules),
-                    now=clock.now)
+    table = at_risk(
+        store, course(), scope_for(store, store.user_by_name(viewer)), rules=RiskRules(**rules), now=clock.now
+    )
     return dict(zip(table["username"], table["reasons"], strict=True))
 
 

@@ -58,8 +58,7 @@ def test_choices_show_counts_shares_and_cost(store: Store) -> None:
 
 def test_endings_count_finished_runs(store: Store) -> None:
     org = _runs(store)
-    endings = decision_analysis(store, course(), scope_for(store, org.admin), "callback").endings.set_index(
-        "ending_id")
+    endings = decision_analysis(store, course(), scope_for(store, org.admin), "callback").endings.set_index("ending_id")
     assert endings["runs"].to_dict() == {"delighted": 1, "satisfied": 1, "lost": 1}
     assert endings["share"].tolist() == pytest.approx([1 / 3] * 3)
     assert endings.loc["lost", "outcome"] == "lost_and_telling"

@@ -25,8 +25,13 @@ from tests.reports_helpers import course, make_org, quiz
 def _bank(questions: list[dict[str, Any]]) -> QuizBank:
     filled = []
     for spec in questions:
-        question = {"prompt": f"Prompt {spec['id']}?", "explanation": "Because.", "skills": ["listening"],
-                    "sources": ["customer-keeping"], **spec}
+        question = {
+            "prompt": f"Prompt {spec['id']}?",
+            "explanation": "Because.",
+            "skills": ["listening"],
+            "sources": ["customer-keeping"],
+            **spec,
+        }
         if question["type"] == "single":
             question["options"] = [{"text": f"Option {o['id']}", "feedback": "-", **o} for o in question["options"]]
         if question["type"] == "true_false":
@@ -36,8 +41,9 @@ def _bank(questions: list[dict[str, Any]]) -> QuizBank:
         if question["type"] == "numeric":
             question |= {"if_correct": "y", "if_wrong": "n"}
         filled.append(question)
-    return QuizBank.model_validate({"schema_version": 1, "id": "bank", "title": "Bank", "draw": len(filled),
-                                    "questions": filled})
+    return QuizBank.model_validate(
+        {"schema_version": 1, "id": "bank", "title": "Bank", "draw": len(filled), "questions": filled}
+    )
 
 
 # Four attempts at three 1-point items, best to worst:
@@ -114,8 +120,7 @@ def test_cronbach_alpha_of_a_complete_matrix() -> None:
 def test_cronbach_alpha_with_random_draws_uses_pairwise_covariances() -> None:
     # Six attempts, each given two of three items (NaN: not drawn):
     nan = np.nan
-    matrix = pd.DataFrame({"q1": [1, 0, 1, 0, nan, nan], "q2": [1, 0, nan, nan, 1, 0],
-                           "q3": [nan, nan, 1, 0, 0, 1]})
+    matrix = pd.DataFrame({"q1": [1, 0, 1, 0, nan, nan], "q2": [1, 0, nan, nan, 1, 0], "q3": [nan, nan, 1, 0, 0, 1]})
     # every item: 1 0 1 0 in some order -> variance 4 * .25 / 3 = 1/3; mean variance v = 1/3
     # cov(q1, q2) on attempts 1-2: (1,1),(0,0) -> (.25 + .25) / 1 = .5; cov(q1, q3) on 3-4: .5;
     # cov(q2, q3) on 5-6: (1,0),(0,1) -> -.5; mean covariance c = (.5 + .5 - .5) / 3 = 1/6
@@ -127,8 +132,9 @@ def test_cronbach_alpha_is_undefined_for_one_item() -> None:
     assert math.isnan(cronbach_alpha(GOOD[["q1"]]))
 
 
-def _answers(matrix: pd.DataFrame, responses: dict[str, dict[str, Any]] | None = None,
-             numbers: dict[str, int] | None = None) -> pd.DataFrame:
+def _answers(
+    matrix: pd.DataFrame, responses: dict[str, dict[str, Any]] | None = None, numbers: dict[str, int] | None = None
+) -> pd.DataFrame:
     """One answer row per non-missing cell: attempt = row label, learner = the label's position."""
     rows = []
     for position, (attempt, scores) in enumerate(matrix.iterrows()):
@@ -136,15 +142,27 @@ def _answers(matrix: pd.DataFrame, responses: dict[str, dict[str, Any]] | None =
             if pd.isna(points):
                 continue
             response = (responses or {}).get(question_id, {}).get(attempt, "a")
-            rows.append({"attempt_id": attempt, "user_id": position, "attempt_number": (numbers or {}).get(attempt, 1),
-                         "question_id": question_id, "response": response, "points": points, "max_points": 1.0})
+            rows.append(
+                {
+                    "attempt_id": attempt,
+                    "user_id": position,
+                    "attempt_number": (numbers or {}).get(attempt, 1),
+                    "question_id": question_id,
+                    "response": response,
+                    "points": points,
+                    "max_points": 1.0,
+                }
+            )
     return pd.DataFrame(rows)
 
 
-THREE_SINGLE = _bank([
-    {"id": f"q{n}", "type": "single", "options": [{"id": "a", "correct": True}, {"id": "b"}, {"id": "c"}]}
-    for n in (1, 2, 3)
-] + [{"id": "unseen", "type": "true_false", "answer": True}])
+THREE_SINGLE = _bank(
+    [
+        {"id": f"q{n}", "type": "single", "options": [{"id": "a", "correct": True}, {"id": "b"}, {"id": "c"}]}
+        for n in (1, 2, 3)
+    ]
+    + [{"id": "unseen", "type": "true_false", "answer": True}]
+)
 
 
 def test_bank_analysis_puts_the_figures_per_question_in_bank_order() -> None:
@@ -162,8 +180,9 @@ def test_bank_analysis_puts_the_figures_per_question_in_bank_order() -> None:
 
 
 def test_items_under_fifteen_percent_efficiency_are_flagged() -> None:
-    reversed_q3 = pd.DataFrame({"q1": [1, 1, 1, 0], "q2": [1, 1, 0, 0], "q3": [0, 0, 0, 1]}, index=list("ABCD"),
-                               dtype=float)
+    reversed_q3 = pd.DataFrame(
+        {"q1": [1, 1, 1, 0], "q2": [1, 1, 0, 0], "q3": [0, 0, 0, 1]}, index=list("ABCD"), dtype=float
+    )
     items = analyse_answers(THREE_SINGLE, _answers(reversed_q3)).items.set_index("question_id")
     assert items.loc["q3", "efficiency"] < DOUBTFUL_EFFICIENCY
     assert bool(items.loc["q3", "doubtful"])
@@ -173,8 +192,9 @@ def test_items_under_fifteen_percent_efficiency_are_flagged() -> None:
 
 def test_random_draws_count_each_item_on_the_attempts_that_saw_it() -> None:
     nan = np.nan
-    drawn = pd.DataFrame({"q1": [1, 0, 1, 0, nan, nan], "q2": [1, 0, nan, nan, 1, 0],
-                          "q3": [nan, nan, 1, 0, 0, 1]}, index=list("ABCDEF"))
+    drawn = pd.DataFrame(
+        {"q1": [1, 0, 1, 0, nan, nan], "q2": [1, 0, nan, nan, 1, 0], "q3": [nan, nan, 1, 0, 0, 1]}, index=list("ABCDEF")
+    )
     analysis = analyse_answers(THREE_SINGLE, _answers(drawn))
     items = analysis.items.set_index("question_id")
     assert items.loc["q1", "attempts"] == 4
@@ -201,16 +221,35 @@ def test_option_distribution_counts_every_option_and_marks_the_right_one() -> No
 
 
 def test_free_form_responses_are_grouped_by_value() -> None:
-    bank = _bank([{"id": "n", "type": "numeric", "answer": 30, "tolerance": 2},
-                  {"id": "o", "type": "ordering", "items": ["x", "y"]}])
-    answers = pd.DataFrame([
-        {"attempt_id": f"t{n}", "user_id": n, "attempt_number": 1, "question_id": qid, "response": response,
-         "points": points, "max_points": 1.0}
-        for n, (qid, response, points) in enumerate([
-            ("n", 31, 1.0), ("n", 31.0, 1.0), ("n", 50, 0.0), ("o", ["y", "x"], 0.0), ("o", ["x", "y"], 1.0),
-            ("o", ["x", "y"], 1.0),
-        ])
-    ])
+    bank = _bank(
+        [
+            {"id": "n", "type": "numeric", "answer": 30, "tolerance": 2},
+            {"id": "o", "type": "ordering", "items": ["x", "y"]},
+        ]
+    )
+    answers = pd.DataFrame(
+        [
+            {
+                "attempt_id": f"t{n}",
+                "user_id": n,
+                "attempt_number": 1,
+                "question_id": qid,
+                "response": response,
+                "points": points,
+                "max_points": 1.0,
+            }
+            for n, (qid, response, points) in enumerate(
+                [
+                    ("n", 31, 1.0),
+                    ("n", 31.0, 1.0),
+                    ("n", 50, 0.0),
+                    ("o", ["y", "x"], 0.0),
+                    ("o", ["x", "y"], 1.0),
+                    ("o", ["x", "y"], 1.0),
+                ]
+            )
+        ]
+    )
     options = analyse_answers(bank, answers).options
     numeric = options[options["question_id"] == "n"]
     assert list(numeric["label"]) == ["31", "50"]

@@ -23,8 +23,14 @@ def _story(store: Store, clock: FakeClock) -> Org:
     clock.advance(5 * MINUTE)
     bank = course().banks["orientation"]
     low_bar = next(q for q in bank.questions if q.id == "low-bar")
-    quiz(store, org.a1, "orientation", [1, 0], question_ids=["low-bar", "saved"],
-         responses=[correct_response(low_bar), False])
+    quiz(
+        store,
+        org.a1,
+        "orientation",
+        [1, 0],
+        question_ids=["low-bar", "saved"],
+        responses=[correct_response(low_bar), False],
+    )
     return org
 
 
@@ -32,8 +38,18 @@ def test_the_timeline_tells_what_happened_newest_first(store: Store, clock: Fake
     org = _story(store, clock)
     report = learner_report(store, course(), scope_for(store, org.mara), org.a1.id)
     actions = report.timeline["action"].tolist()
-    assert actions == ["Finished quiz", "Answered", "Answered", "Started quiz", "Reached ending", "Chose", "Chose",
-                       "Started role-play", "Completed lesson", "Opened lesson"]
+    assert actions == [
+        "Finished quiz",
+        "Answered",
+        "Answered",
+        "Started quiz",
+        "Reached ending",
+        "Chose",
+        "Chose",
+        "Started role-play",
+        "Completed lesson",
+        "Opened lesson",
+    ]
     assert report.timeline["at"].is_monotonic_decreasing
     ending = report.timeline.iloc[4]["detail"]
     title = course().module("orientation").scenarios[0].title

@@ -35,8 +35,9 @@ def test_the_matrix_shows_status_and_best_score_of_the_managers_team_only(store:
     matrix = overview.matrix()
     assert list(matrix.index) == ["Ana One (a1)", "Ben Two (a2)"]
     assert list(matrix.columns) == list(overview.modules["module"])
-    orientation, creation, promises = (course().module(m).title for m in
-                                       ("orientation", "customer-creation", "promise-keeping"))
+    orientation, creation, promises = (
+        course().module(m).title for m in ("orientation", "customer-creation", "promise-keeping")
+    )
     assert matrix.loc["Ana One (a1)", orientation] == "Passed · 80%"
     assert matrix.loc["Ben Two (a2)", orientation] == "Passed · 70%"  # best of 40% and 70%
     assert matrix.loc["Ana One (a1)", creation] == "In progress"
@@ -77,16 +78,18 @@ def test_last_activity_per_learner(store: Store, clock: FakeClock) -> None:
 def test_a_date_range_keeps_learners_active_in_it_and_attempts_made_in_it(store: Store, clock: FakeClock) -> None:
     org = _progress(store, clock)
     # Only 12 March: a1 read a lesson, a2 passed on the second try; their first-day attempts fall outside.
-    overview = team_overview(store, course(), scope_for(store, org.mara),
-                             period=Period(date(2026, 3, 12), date(2026, 3, 12)))
+    overview = team_overview(
+        store, course(), scope_for(store, org.mara), period=Period(date(2026, 3, 12), date(2026, 3, 12))
+    )
     assert sorted(overview.learners["username"]) == ["a1", "a2"]
     assert overview.scores["scaled"].round(6).tolist() == [0.7]
     completion = overview.completion.set_index("module_id")
     assert completion.loc["orientation", "passed"] == 2
     assert completion.loc["orientation", "passed_in_period"] == 1  # a2 passed on the 12th, a1 on the 2nd
     # Only 3 to 5 March: nobody did anything.
-    quiet = team_overview(store, course(), scope_for(store, org.mara),
-                          period=Period(date(2026, 3, 3), date(2026, 3, 5)))
+    quiet = team_overview(
+        store, course(), scope_for(store, org.mara), period=Period(date(2026, 3, 3), date(2026, 3, 5))
+    )
     assert quiet.learners.empty
     assert quiet.scores.empty
 

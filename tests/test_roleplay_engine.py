@@ -32,30 +32,55 @@ ChoiceSpec = dict[str, Any]
 
 
 def _choice(node_id: str, spec: ChoiceSpec) -> dict[str, Any]:
-    choice = {"text": f"{node_id} -> {spec['next']}", "skills": ["listening"],
-              "feedback": f"Feedback on {node_id} -> {spec['next']}.", **spec}
+    choice = {
+        "text": f"{node_id} -> {spec['next']}",
+        "skills": ["listening"],
+        "feedback": f"Feedback on {node_id} -> {spec['next']}.",
+        **spec,
+    }
     if isinstance(choice.get("when"), str):
         variable, op, value = choice["when"].split()
         choice["when"] = {"variable": variable, "op": op, "value": int(value)}
     return choice
 
 
-def scenario_dict(nodes: dict[str, list[ChoiceSpec]], endings: dict[str, int], *, start: str | None = None,
-                  trust: int = 50, scenario_id: str = "sc") -> dict[str, Any]:
+def scenario_dict(
+    nodes: dict[str, list[ChoiceSpec]],
+    endings: dict[str, int],
+    *,
+    start: str | None = None,
+    trust: int = 50,
+    scenario_id: str = "sc",
+) -> dict[str, Any]:
     """A scenario as a YAML file would hold it: ``nodes`` maps node id -> choices, ``endings`` id -> score.
 
     A choice is a dict with ``next`` and any Choice field; ``when`` may be written "trust >= 60".
     """
     outcomes = ["referring", "retained", "wary", "lost", "lost_and_telling"]
     return {
-        "id": scenario_id, "title": "A scenario", "brief": "Help the customer.",
+        "id": scenario_id,
+        "title": "A scenario",
+        "brief": "Help the customer.",
         "customer": {"name": "Sam", "situation": "Invoice is wrong.", "mood": "irritated", "trust": trust},
         "start": start or next(iter(nodes)),
-        "nodes": [{"id": node_id, "customer": f"Customer at {node_id}.",
-                   "choices": [_choice(node_id, spec) for spec in choices]} for node_id, choices in nodes.items()],
-        "endings": [{"id": ending_id, "outcome": outcomes[index % len(outcomes)], "title": ending_id.title(),
-                     "debrief": f"Debrief {ending_id}.", "score": score}
-                    for index, (ending_id, score) in enumerate(endings.items())],
+        "nodes": [
+            {
+                "id": node_id,
+                "customer": f"Customer at {node_id}.",
+                "choices": [_choice(node_id, spec) for spec in choices],
+            }
+            for node_id, choices in nodes.items()
+        ],
+        "endings": [
+            {
+                "id": ending_id,
+                "outcome": outcomes[index % len(outcomes)],
+                "title": ending_id.title(),
+                "debrief": f"Debrief {ending_id}.",
+                "score": score,
+            }
+            for index, (ending_id, score) in enumerate(endings.items())
+        ],
         "sources": ["customer-keeping"],
     }
 
@@ -92,8 +117,7 @@ CALL = build_scenario(
 # A loop: going to "b" is a detour the learner can undo by going back (at -5).
 #   simple paths from a: a->good 10; a->b->bad -20 (a->b->a revisits a). best 10, worst -20.
 LOOP = build_scenario(
-    {"a": [{"next": "good"}, {"next": "b"}],
-     "b": [{"next": "a", "trust": -5}, {"next": "bad"}]},
+    {"a": [{"next": "good"}, {"next": "b"}], "b": [{"next": "a", "trust": -5}, {"next": "bad"}]},
     {"good": 10, "bad": -20},
 )
 
@@ -148,9 +172,12 @@ def test_conditions_show_and_hide_choices() -> None:
 
 def test_a_condition_on_trust_reads_the_meter_at_that_moment() -> None:
     scenario = build_scenario(
-        {"a": [{"next": "b", "trust": 9}, {"next": "b", "trust": 10}],
-         "b": [{"next": "end"}, {"next": "top", "when": "trust > 59"}]},
-        {"end": 0, "top": 10})
+        {
+            "a": [{"next": "b", "trust": 9}, {"next": "b", "trust": 10}],
+            "b": [{"next": "end"}, {"next": "top", "when": "trust > 59"}],
+        },
+        {"end": 0, "top": 10},
+    )
     assert [i for i, _ in available_choices(scenario, play(scenario, 0)[0])] == [0]
     assert [i for i, _ in available_choices(scenario, play(scenario, 1)[0])] == [0, 1]
 
@@ -175,10 +202,17 @@ def test_a_finished_run_or_another_scenarios_run_is_refused() -> None:
 
 def test_the_meter_clamps_the_total_not_each_step() -> None:
     scenario = build_scenario(
-        {"a": [{"next": "b", "trust": 10}], "b": [{"next": "c", "trust": 10}],
-         "c": [{"next": "d", "trust": -10}], "d": [{"next": "e", "trust": -100}], "e": [{"next": "f", "trust": -10}],
-         "f": [{"next": "x"}, {"next": "y"}]},
-        {"x": 0, "y": 0}, trust=95)
+        {
+            "a": [{"next": "b", "trust": 10}],
+            "b": [{"next": "c", "trust": 10}],
+            "c": [{"next": "d", "trust": -10}],
+            "d": [{"next": "e", "trust": -100}],
+            "e": [{"next": "f", "trust": -10}],
+            "f": [{"next": "x"}, {"next": "y"}],
+        },
+        {"x": 0, "y": 0},
+        trust=95,
+    )
     state, _ = play(scenario, 0, 0, 0, 0, 0)
     # 95+10 = 105 -> 100; 115 -> 100; 105 -> 100 (still above the top); 5; -5 -> 0.
     assert [step.trust_after for step in state.path] == [100, 100, 100, 5, 0]
@@ -216,7 +250,7 @@ def test_each_decision_costs_the_gap_to_the_best_choice() -> None:
     # Before: best 45. After blaming: -20 + calm 15 + fix 5 + retained 5 = 5 at best.
     assert blame.cost == 40
     assert calm.cost == 0  # calm (25 to come) beats arguing (-40)
-    assert fix.cost == 0   # the only choice left
+    assert fix.cost == 0  # the only choice left
     _, (_, fix_instead) = play(CALL, 0, 0)
     assert fix_instead.cost == 25  # upsell 35 vs fix 10
     assert fix_instead.best_choices == (1,)
@@ -234,7 +268,7 @@ def test_a_detour_costs_only_what_going_back_costs() -> None:
     state, (detour, back, finish) = play(LOOP, 1, 0, 0)
     # From a: good 10; via b the best is back to a (-5) and on to good (10): 5.
     assert detour.cost == 5
-    assert back.cost == 0   # back (-5 + 10) beats bad (-20)
+    assert back.cost == 0  # back (-5 + 10) beats bad (-20)
     assert finish.cost == 0
     assert state.score == 5
     assert detour.cost + back.cost + finish.cost == 10 - state.score
@@ -244,7 +278,8 @@ def test_a_choice_into_a_dead_end_has_no_cost() -> None:
     # "trap" is only left through a condition that never holds, so nothing can follow it.
     scenario = build_scenario(
         {"a": [{"next": "end"}, {"next": "trap"}], "trap": [{"next": "end", "when": "trust > 100"}]},
-        {"end": 3, "other": 0})
+        {"end": 3, "other": 0},
+    )
     _, (into_trap,) = play(scenario, 1)
     assert into_trap.cost is None
     assert into_trap.best_choices == (0,)
@@ -281,22 +316,27 @@ def test_analysis_never_revisits_a_node() -> None:
     # A loop that gains trust cannot be farmed: a -> b -> a is not a simple path.
     farm = build_scenario(
         {"a": [{"next": "b", "trust": 10}, {"next": "x"}], "b": [{"next": "a", "trust": 10}, {"next": "y"}]},
-        {"x": 0, "y": 0})
+        {"x": 0, "y": 0},
+    )
     assert (analyse(farm).best, analyse(farm).worst) == (10, 0)
 
 
 def test_a_self_loop_is_not_taken_by_the_analysis() -> None:
-    scenario = build_scenario({"a": [{"next": "a", "trust": 30}, {"next": "x", "trust": 1}, {"next": "y"}]},
-                              {"x": 0, "y": -5})
+    scenario = build_scenario(
+        {"a": [{"next": "a", "trust": 30}, {"next": "x", "trust": 1}, {"next": "y"}]}, {"x": 0, "y": -5}
+    )
     assert (analyse(scenario).best, analyse(scenario).worst) == (1, -5)
 
 
 def test_an_ending_behind_a_revisit_is_not_reachable() -> None:
     # The great ending needs asking first and coming back to "a", which no simple path does.
     scenario = build_scenario(
-        {"a": [{"next": "b", "set": {"asked": 1}}, {"next": "great", "when": "asked == 1"}, {"next": "ok"}],
-         "b": [{"next": "a"}, {"next": "ok"}]},
-        {"great": 30, "ok": 5})
+        {
+            "a": [{"next": "b", "set": {"asked": 1}}, {"next": "great", "when": "asked == 1"}, {"next": "ok"}],
+            "b": [{"next": "a"}, {"next": "ok"}],
+        },
+        {"great": 30, "ok": 5},
+    )
     analysis = analyse(scenario)
     assert analysis.reachable_endings == ("ok",)
     assert analysis.best == 5
@@ -304,9 +344,12 @@ def test_an_ending_behind_a_revisit_is_not_reachable() -> None:
 
 def test_analysis_reports_states_where_the_learner_is_stuck() -> None:
     scenario = build_scenario(
-        {"a": [{"next": "b", "trust": -20}, {"next": "b", "trust": 20}],
-         "b": [{"next": "x", "when": "trust >= 60"}, {"next": "y", "when": "trust < 20"}]},
-        {"x": 10, "y": 0})
+        {
+            "a": [{"next": "b", "trust": -20}, {"next": "b", "trust": 20}],
+            "b": [{"next": "x", "when": "trust >= 60"}, {"next": "y", "when": "trust < 20"}],
+        },
+        {"x": 10, "y": 0},
+    )
     analysis = analyse(scenario)
     assert [(s.node, s.trust, s.variables) for s in analysis.stuck] == [("b", 30, {})]
     assert (analysis.best, analysis.worst) == (30, 30)
@@ -322,9 +365,12 @@ def test_no_reachable_ending_gives_no_best() -> None:
 def test_variables_set_on_the_way_change_the_best() -> None:
     # The bonus needs the flag; the flag costs 5 up front; the bonus is worth it.
     scenario = build_scenario(
-        {"a": [{"next": "b", "trust": -5, "set": {"flag": 1}}, {"next": "b"}],
-         "b": [{"next": "x"}, {"next": "x", "trust": 20, "when": "flag == 1"}, {"next": "x", "set": {"flag": 0}}]},
-        {"x": 0, "z": 0})
+        {
+            "a": [{"next": "b", "trust": -5, "set": {"flag": 1}}, {"next": "b"}],
+            "b": [{"next": "x"}, {"next": "x", "trust": 20, "when": "flag == 1"}, {"next": "x", "set": {"flag": 0}}],
+        },
+        {"x": 0, "z": 0},
+    )
     analysis = analyse(scenario)
     assert (analysis.best, analysis.worst) == (15, -5)
     assert [step.choice for step in analysis.best_path] == [0, 1]
@@ -342,8 +388,11 @@ def test_a_forty_node_scenario_with_loops_and_conditions_is_analysed() -> None:
 def _ladder(size: int) -> Scenario:
     nodes: dict[str, list[ChoiceSpec]] = {}
     for rung in range(size - 1):
-        nodes[f"n{rung}"] = [{"next": f"n{rung + 1}", "trust": 3}, {"next": f"n{rung + 1}", "trust": 1},
-                             {"next": f"n{max(rung - 2, 0)}", "trust": -1}]
+        nodes[f"n{rung}"] = [
+            {"next": f"n{rung + 1}", "trust": 3},
+            {"next": f"n{rung + 1}", "trust": 1},
+            {"next": f"n{max(rung - 2, 0)}", "trust": -1},
+        ]
     nodes[f"n{size - 1}"] = [{"next": "top", "when": "trust >= 100"}, {"next": "bottom"}]
     return build_scenario(nodes, {"top": 50, "bottom": -50})
 
@@ -358,7 +407,9 @@ def test_debrief_puts_the_score_in_proportion() -> None:
     assert result.scaled == pytest.approx((5 + 60) / (45 + 60))
     assert (result.outcome, result.ending.id, result.trust) == ("retained", "retained", 50)
     assert [(d.node, d.choice, d.cost, d.trust_delta) for d in result.decisions] == [
-        ("greet", 2, 40, -5), ("listen", 0, 0, 5)]
+        ("greet", 2, 40, -5),
+        ("listen", 0, 0, 5),
+    ]
     assert [(step.node, step.choice) for step in result.best_path] == [("greet", 0), ("listen", 1)]
 
 
@@ -409,12 +460,12 @@ def test_a_debrief_round_trips_through_plain_dicts() -> None:
 
 # --- properties against a brute-force walk of every simple path --------------------------
 
-_OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq,
-        "!=": operator.ne}
+_OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq, "!=": operator.ne}
 
 
-def brute_force(scenario: Scenario, origin: str | None = None, raw: int | None = None,
-                variables: dict[str, int] | None = None) -> list[tuple[int, str]]:
+def brute_force(
+    scenario: Scenario, origin: str | None = None, raw: int | None = None, variables: dict[str, int] | None = None
+) -> list[tuple[int, str]]:
     """(score still to come, ending) of every simple path from ``origin`` (the start by default)
     with the raw trust and variables given, written independently of the engine."""
     nodes = {node.id: node for node in scenario.nodes}
@@ -434,8 +485,7 @@ def brute_force(scenario: Scenario, origin: str | None = None, raw: int | None =
                 value = meter if when.variable == "trust" else variables.get(when.variable, 0)
                 if not _OPS[when.op](value, when.value):
                     continue
-            walk(choice.next, raw + choice.trust, {**variables, **choice.set}, visited | {target},
-                 score + choice.trust)
+            walk(choice.next, raw + choice.trust, {**variables, **choice.set}, visited | {target}, score + choice.trust)
 
     walk(origin or scenario.start, scenario.customer.trust if raw is None else raw, variables or {}, frozenset(), 0)
     return finished
@@ -464,11 +514,14 @@ def random_scenarios(draw: st.DrawFn, acyclic: bool = False) -> Scenario:
     )
     nodes: dict[str, list[ChoiceSpec]] = {}
     for position, node_id in enumerate(node_ids):
-        targets = (node_ids[position + 1:] if acyclic else node_ids) + list(endings)
+        targets = (node_ids[position + 1 :] if acyclic else node_ids) + list(endings)
         nodes[node_id] = [
-            {"next": draw(st.sampled_from(targets)), "trust": draw(st.integers(-25, 25)),
-             **({"when": when} if (when := draw(conditions)) else {}),
-             **({"set": {"flag": flag}} if (flag := draw(st.sampled_from([None, 0, 1]))) is not None else {})}
+            {
+                "next": draw(st.sampled_from(targets)),
+                "trust": draw(st.integers(-25, 25)),
+                **({"when": when} if (when := draw(conditions)) else {}),
+                **({"set": {"flag": flag}} if (flag := draw(st.sampled_from([None, 0, 1]))) is not None else {}),
+            }
             for _ in range(draw(st.integers(1, 3)))
         ]
     return build_scenario(nodes, endings, trust=draw(st.integers(0, 100)))
@@ -545,10 +598,17 @@ def test_a_chain_too_long_to_search_is_reported_not_crashed() -> None:
     assert (state.node, outcome.cost) == ("n1", None)
 
 
-@pytest.mark.parametrize(("score", "best", "worst", "scaled"), [
-    (5, 45, -60, 65 / 105), (45, 45, -60, 1.0), (-60, 45, -60, 0.0), (50, 45, -60, 1.0), (-70, 45, -60, 0.0),
-    (10, 10, 10, 1.0),
-])
+@pytest.mark.parametrize(
+    ("score", "best", "worst", "scaled"),
+    [
+        (5, 45, -60, 65 / 105),
+        (45, 45, -60, 1.0),
+        (-60, 45, -60, 0.0),
+        (50, 45, -60, 1.0),
+        (-70, 45, -60, 0.0),
+        (10, 10, 10, 1.0),
+    ],
+)
 def test_scaled_score(score: int, best: int, worst: int, scaled: float) -> None:
     assert scaled_score(score, best, worst) == pytest.approx(scaled)
 

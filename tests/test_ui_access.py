@@ -30,7 +30,10 @@ def test_first_run_asks_for_the_administrator_on_every_address(world: World) -> 
         at = world.app(path=path)
         assert title(at) == "Create the administrator"
         assert [element.label for element in at.text_input] == [
-            "Username", "Display name (optional)", "Password", "Repeat the password"
+            "Username",
+            "Display name (optional)",
+            "Password",
+            "Repeat the password",
         ]
 
 

@@ -17,8 +17,16 @@ __all__ = ["world"]
 NEW_PASSWORD = "another-long-password"
 
 
-def add_user_form(at: AppTest, username: str, password: str, confirmation: str | None = None, *,
-                  role: Role = Role.LEARNER, teams: tuple[str, ...] = (), manages: tuple[str, ...] = ()) -> AppTest:
+def add_user_form(
+    at: AppTest,
+    username: str,
+    password: str,
+    confirmation: str | None = None,
+    *,
+    role: Role = Role.LEARNER,
+    teams: tuple[str, ...] = (),
+    manages: tuple[str, ...] = (),
+) -> AppTest:
     fields = {element.label: element for element in at.text_input}
     fields["Username"].input(username)
     fields["Password"].input(password)

@@ -33,7 +33,10 @@ def test_the_lesson_shows_its_body_key_points_try_this_facts_and_sources(world: 
 def test_a_fact_reported_by_someone_says_so(world: World) -> None:
     lesson, fact = next(
         (lesson, fact)
-        for module in world.course.modules for lesson in module.lessons for fact in lesson.facts if fact.reported_by
+        for module in world.course.modules
+        for lesson in module.lessons
+        for fact in lesson.facts
+        if fact.reported_by
     )
     module = next(module for module in world.course.modules if lesson in module.lessons)
     at = world.app(world.user("ana"), "lesson", module=module.id, lesson=lesson.id)

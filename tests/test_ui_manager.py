@@ -69,8 +69,11 @@ def _team_names(store: Store, team: str) -> set[str]:
 
 
 def _all_text(at: AppTest) -> str:
-    parts = [element.value for kind in ("markdown", "caption", "title", "subheader", "error", "info", "warning")
-             for element in getattr(at, kind)]
+    parts = [
+        element.value
+        for kind in ("markdown", "caption", "title", "subheader", "error", "info", "warning")
+        for element in getattr(at, kind)
+    ]
     frames = [frame.value for frame in at.dataframe]
     return " ".join(str(part) for part in parts) + " ".join(frame.to_string() for frame in frames)
 
@@ -133,8 +136,11 @@ def test_a_manager_cannot_open_another_teams_learner_by_url(demo_store: Store) -
 
 
 def test_learner_detail_shows_the_learners_history(demo_store: Store) -> None:
-    steady = next(user for user in demo_store.team_members(_team_id(demo_store, "Front desk"))
-                  if demo_store.attempts(user.id) and demo_store.runs(user.id))
+    steady = next(
+        user
+        for user in demo_store.team_members(_team_id(demo_store, "Front desk"))
+        if demo_store.attempts(user.id) and demo_store.runs(user.id)
+    )
     at = open_page(_user(demo_store, "mara.lopez"), "learner", learner=str(steady.id))
     assert at.selectbox(key="learner-pick").value == steady.id
     assert any(steady.display_name in subheader.value for subheader in at.subheader)

@@ -42,9 +42,7 @@ def test_then_from_secrets_then_the_stores_default(monkeypatch: pytest.MonkeyPat
     assert shown(AppTest.from_string(SHOW_URL).run()) == "None"
 
 
-def test_store_and_course_are_made_once_not_on_every_rerun(
-    database_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_store_and_course_are_made_once_not_on_every_rerun(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(ENV_VAR, database_url)
     at = AppTest.from_string(SAME_OBJECTS).run()
     first = shown(at)
@@ -66,12 +64,21 @@ def test_the_registry_refuses_two_pages_at_one_address() -> None:
 
 def test_the_registry_orders_by_section_then_order_and_picks_each_roles_default() -> None:
     learners = frozenset(Role)
-    registry = Registry([
-        PageSpec(_page, "Admin", ":material/star:", "admin-page", frozenset({Role.ADMIN}), section="Administer",
-                 default_for=frozenset({Role.ADMIN})),
-        PageSpec(_page, "Second", ":material/star:", "second", learners, order=20),
-        PageSpec(_page, "First", ":material/star:", "first", learners, order=10),
-    ])
+    registry = Registry(
+        [
+            PageSpec(
+                _page,
+                "Admin",
+                ":material/star:",
+                "admin-page",
+                frozenset({Role.ADMIN}),
+                section="Administer",
+                default_for=frozenset({Role.ADMIN}),
+            ),
+            PageSpec(_page, "Second", ":material/star:", "second", learners, order=20),
+            PageSpec(_page, "First", ":material/star:", "first", learners, order=10),
+        ]
+    )
     assert [spec.url_path for spec in registry.all()] == ["first", "second", "admin-page"]
     assert [spec.url_path for spec in registry.for_role(Role.LEARNER)] == ["first", "second"]
     assert registry.default_for(Role.ADMIN).url_path == "admin-page"

@@ -42,8 +42,14 @@ EXPECTED = {
     Verb.QUIZ_STARTED: ("attempted", "assessment"),
     Verb.ANSWER_SUBMITTED: ("answered", "cmi.interaction"),
 }
-INTERACTION_TYPES = {"single": "choice", "multiple": "choice", "true_false": "true-false", "ordering": "sequencing",
-                     "matching": "matching", "numeric": "numeric"}
+INTERACTION_TYPES = {
+    "single": "choice",
+    "multiple": "choice",
+    "true_false": "true-false",
+    "ordering": "sequencing",
+    "matching": "matching",
+    "numeric": "numeric",
+}
 
 
 @cache
@@ -121,8 +127,9 @@ def test_anonymised_export_names_no_one_but_keeps_learners_apart(records: list[L
     text = json.dumps(made)
     assert "ana.silva" not in text
     assert "ben.okafor" not in text
-    names = {record.username: statement["actor"]["account"]["name"] for statement, record in zip(made, records,
-                                                                                                 strict=True)}
+    names = {
+        record.username: statement["actor"]["account"]["name"] for statement, record in zip(made, records, strict=True)
+    }
     assert len(set(names.values())) == 2
     again = _statements(records, anonymise=True, salt=b"k2")
     assert again[0]["actor"]["account"]["name"] != made[0]["actor"]["account"]["name"]
@@ -150,8 +157,11 @@ def test_questions_are_interactions_with_their_correct_responses(records: list[L
 
 
 def test_quiz_results_carry_score_success_completion_and_duration(records: list[LearningRecord]) -> None:
-    finished = [(statement, record) for statement, record in zip(_statements(records), records, strict=True)
-                if record.verb is Verb.QUIZ_FINISHED]
+    finished = [
+        (statement, record)
+        for statement, record in zip(_statements(records), records, strict=True)
+        if record.verb is Verb.QUIZ_FINISHED
+    ]
     assert len(finished) == 2
     for statement, record in finished:
         result = statement["result"]
@@ -178,8 +188,9 @@ def test_context_names_parent_and_grouping(records: list[LearningRecord]) -> Non
         assert statement["context"]["revision"] == record.content_version
 
 
-@pytest.mark.parametrize(("seconds", "text"), [(0, "PT0S"), (5, "PT5S"), (65.5, "PT1M5.50S"), (3600, "PT1H"),
-                                               (3725.25, "PT1H2M5.25S")])
+@pytest.mark.parametrize(
+    ("seconds", "text"), [(0, "PT0S"), (5, "PT5S"), (65.5, "PT1M5.50S"), (3600, "PT1H"), (3725.25, "PT1H2M5.25S")]
+)
 def test_iso_durations(seconds: float, text: str) -> None:
     assert iso_duration(seconds) == text
     assert TypeAdapter(timedelta).validate_python(text) == timedelta(seconds=seconds)
@@ -203,8 +214,9 @@ def test_a_manager_exports_only_their_teams(store: Store, clock: Any) -> None:
     assert {statement["actor"]["account"]["name"] for statement in everything} == {"ana.silva", "ben.okafor"}
 
 
-def test_export_command_writes_the_statements_since_a_day(store: Store, records: list[LearningRecord],
-                                                          tmp_path: Path) -> None:
+def test_export_command_writes_the_statements_since_a_day(
+    store: Store, records: list[LearningRecord], tmp_path: Path
+) -> None:
     out = tmp_path / "statements.json"
     url = store.url
     assert main(["export", "xapi", "--database-url", url, "--home-page", HOME, "--out", str(out)]) == 0

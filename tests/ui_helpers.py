@@ -65,8 +65,18 @@ def title(at: AppTest) -> str:
 def texts(at: AppTest) -> str:
     """Everything written on the page (markdown, captions, alerts, subheaders), for 'is it shown' checks."""
     parts: list[Any] = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "success", "warning", "error",
-                 "metric"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "info",
+        "success",
+        "warning",
+        "error",
+        "metric",
+    ):
         for element in getattr(at, kind):
             parts.append(getattr(element, "value", ""))
             parts.append(getattr(element, "label", ""))

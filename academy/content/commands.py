@@ -18,16 +18,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="check course files and print one summary line per module",
         description="Check course YAML files. Exit 0 with a summary per module, or 1 listing every problem.",
     )
-    validate.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                          help="module or quiz files, or folders (default: lessons/ and quizzes/)")
+    validate.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="module or quiz files, or folders (default: lessons/ and quizzes/)",
+    )
     validate.set_defaults(func=run_validate)
     schema = subparsers.add_parser(
         "schema",
         help="print the JSON Schema of course files (for editors)",
         description="Print the JSON Schema generated from the content models.",
     )
-    schema.add_argument("kind", nargs="?", choices=["module", "quiz", "all"], default="all",
-                        help="module (lessons/*.yaml), quiz (quizzes/*.yaml) or all (either)")
+    schema.add_argument(
+        "kind",
+        nargs="?",
+        choices=["module", "quiz", "all"],
+        default="all",
+        help="module (lessons/*.yaml), quiz (quizzes/*.yaml) or all (either)",
+    )
     schema.set_defaults(func=run_schema)
     course_doc = subparsers.add_parser(
         "course-doc",

@@ -61,7 +61,7 @@ def _figures(course: Course) -> list[str]:
         "## Figures and where they come from",
         "",
         "Every figure the course teaches, the article it is taken from, and whose figure it is when the",
-        "article only reports it. Second-hand figures are taught as \"reported by\", not as laws.",
+        'article only reports it. Second-hand figures are taught as "reported by", not as laws.',
         "",
         "| module | figure | article (source id) | reported by |",
         "| --- | --- | --- | --- |",

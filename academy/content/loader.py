@@ -157,9 +157,7 @@ def problems_from_validation(
             position = source_map.key_position(loc)
         else:
             position = source_map.value_position(loc)
-        problems.append(
-            Problem(path, position.line, position.column, format_loc(loc), _message(item, owner))
-        )
+        problems.append(Problem(path, position.line, position.column, format_loc(loc), _message(item, owner)))
     return problems
 
 

@@ -168,9 +168,7 @@ class _Builder:
     @staticmethod
     def _tag_error(node: Node, loc: Loc) -> YamlSourceError:
         tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-        return YamlSourceError(
-            f"the tag '{tag}' is not allowed in course files", _position(node), _format_loc(loc)
-        )
+        return YamlSourceError(f"the tag '{tag}' is not allowed in course files", _position(node), _format_loc(loc))
 
 
 def read_yaml(path: Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[dict[str, Any], SourceMap]:

@@ -43,15 +43,25 @@ def scenario_problems(scenario: Scenario) -> list[GraphProblem]:
     ending_index = _first_index((ending.id for ending in scenario.endings), "endings", "ending", problems)
     for ending_id, index in ending_index.items():
         if ending_id in node_index:
-            problems.append(GraphProblem(path=("endings", index, "id"), message=(
-                f"'{ending_id}' is both a node and an ending id; choices pointing at it would be ambiguous")))
+            problems.append(
+                GraphProblem(
+                    path=("endings", index, "id"),
+                    message=(
+                        f"'{ending_id}' is both a node and an ending id; choices pointing at it would be ambiguous"
+                    ),
+                )
+            )
     problems += _start_problems(scenario, node_index, ending_index)
     problems += _target_problems(scenario, node_index, ending_index)
     sound = not problems
     problems += _variable_problems(scenario)
     if len(ending_index) < 2:
-        problems.append(GraphProblem(path=("endings",), message=(
-            f"a scenario needs at least two endings (a good and a bad one); it has {len(ending_index)}")))
+        problems.append(
+            GraphProblem(
+                path=("endings",),
+                message=(f"a scenario needs at least two endings (a good and a bad one); it has {len(ending_index)}"),
+            )
+        )
     graph = successors(scenario)
     if scenario.start in node_index:
         problems += _reachability_problems(scenario.start, graph, node_index, ending_index)
@@ -69,8 +79,12 @@ def _first_index(ids: Iterable[str], section: str, what: str, problems: list[Gra
     index: dict[str, int] = {}
     for position, item_id in enumerate(ids):
         if item_id in index:
-            problems.append(GraphProblem(path=(section, position, "id"), message=(
-                f"duplicate {what} id '{item_id}' (first used at {section}[{index[item_id]}])")))
+            problems.append(
+                GraphProblem(
+                    path=(section, position, "id"),
+                    message=(f"duplicate {what} id '{item_id}' (first used at {section}[{index[item_id]}])"),
+                )
+            )
         else:
             index[item_id] = position
     return index
@@ -85,25 +99,33 @@ def _did_you_mean(name: str, candidates: Sequence[str]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
-def _start_problems(scenario: Scenario, node_index: Mapping[str, int],
-                    ending_index: Mapping[str, int]) -> list[GraphProblem]:
+def _start_problems(
+    scenario: Scenario, node_index: Mapping[str, int], ending_index: Mapping[str, int]
+) -> list[GraphProblem]:
     if scenario.start in node_index:
         return []
     if scenario.start in ending_index:
         message = f"start must be a node, but '{scenario.start}' is an ending"
     else:
-        message = (f"'{scenario.start}' is not a node of this scenario; known: {_known(node_index)}"
-                   f"{_did_you_mean(scenario.start, list(node_index))}")
+        message = (
+            f"'{scenario.start}' is not a node of this scenario; known: {_known(node_index)}"
+            f"{_did_you_mean(scenario.start, list(node_index))}"
+        )
     return [GraphProblem(path=("start",), message=message)]
 
 
-def _target_problems(scenario: Scenario, node_index: Mapping[str, int],
-                     ending_index: Mapping[str, int]) -> list[GraphProblem]:
+def _target_problems(
+    scenario: Scenario, node_index: Mapping[str, int], ending_index: Mapping[str, int]
+) -> list[GraphProblem]:
     known = [*node_index, *ending_index]
     return [
-        GraphProblem(path=("nodes", i, "choices", j, "next"), message=(
-            f"'{choice.next}' is not a node or ending of this scenario; known: {_known(known)}"
-            f"{_did_you_mean(choice.next, known)}"))
+        GraphProblem(
+            path=("nodes", i, "choices", j, "next"),
+            message=(
+                f"'{choice.next}' is not a node or ending of this scenario; known: {_known(known)}"
+                f"{_did_you_mean(choice.next, known)}"
+            ),
+        )
         for i, node in enumerate(scenario.nodes)
         for j, choice in enumerate(node.choices)
         if choice.next not in node_index and choice.next not in ending_index
@@ -116,32 +138,55 @@ def _variable_problems(scenario: Scenario) -> list[GraphProblem]:
     for i, node in enumerate(scenario.nodes):
         for j, choice in enumerate(node.choices):
             if TRUST in choice.set:
-                problems.append(GraphProblem(path=("nodes", i, "choices", j, "set", TRUST), message=(
-                    "'trust' is the trust meter and cannot be set; change it with the choice's `trust:` delta")))
+                problems.append(
+                    GraphProblem(
+                        path=("nodes", i, "choices", j, "set", TRUST),
+                        message=(
+                            "'trust' is the trust meter and cannot be set; change it with the choice's `trust:` delta"
+                        ),
+                    )
+                )
             variable = choice.when.variable if choice.when else None
             if variable is not None and variable != TRUST and variable not in set_somewhere:
-                problems.append(GraphProblem(path=("nodes", i, "choices", j, "when", "variable"), message=(
-                    f"no choice sets '{variable}', so it is always 0; known: "
-                    f"{_known([TRUST, *sorted(set_somewhere - {TRUST})])}"
-                    f"{_did_you_mean(variable, [TRUST, *sorted(set_somewhere)])}")))
+                problems.append(
+                    GraphProblem(
+                        path=("nodes", i, "choices", j, "when", "variable"),
+                        message=(
+                            f"no choice sets '{variable}', so it is always 0; known: "
+                            f"{_known([TRUST, *sorted(set_somewhere - {TRUST})])}"
+                            f"{_did_you_mean(variable, [TRUST, *sorted(set_somewhere)])}"
+                        ),
+                    )
+                )
     return problems
 
 
-def _reachability_problems(start: str, graph: Mapping[str, Sequence[str]], node_index: Mapping[str, int],
-                           ending_index: Mapping[str, int]) -> list[GraphProblem]:
+def _reachability_problems(
+    start: str, graph: Mapping[str, Sequence[str]], node_index: Mapping[str, int], ending_index: Mapping[str, int]
+) -> list[GraphProblem]:
     reached = reachable(graph, [start])
-    problems = [GraphProblem(path=("nodes", index), message=(
-                    f"node '{node_id}' cannot be reached from the start '{start}': no choice leads to it"))
-                for node_id, index in node_index.items() if node_id not in reached]
-    problems += [GraphProblem(path=("endings", index), message=(
-                     f"ending '{ending_id}' cannot be reached from the start '{start}': no choice leads to it"))
-                 for ending_id, index in ending_index.items()
-                 if ending_id not in reached and ending_id not in node_index]
+    problems = [
+        GraphProblem(
+            path=("nodes", index),
+            message=(f"node '{node_id}' cannot be reached from the start '{start}': no choice leads to it"),
+        )
+        for node_id, index in node_index.items()
+        if node_id not in reached
+    ]
+    problems += [
+        GraphProblem(
+            path=("endings", index),
+            message=(f"ending '{ending_id}' cannot be reached from the start '{start}': no choice leads to it"),
+        )
+        for ending_id, index in ending_index.items()
+        if ending_id not in reached and ending_id not in node_index
+    ]
     return problems
 
 
-def _trap_problems(graph: Mapping[str, Sequence[str]], node_index: Mapping[str, int],
-                   ending_index: Mapping[str, int]) -> list[GraphProblem]:
+def _trap_problems(
+    graph: Mapping[str, Sequence[str]], node_index: Mapping[str, int], ending_index: Mapping[str, int]
+) -> list[GraphProblem]:
     """Nodes from which no ending can be reached, one problem per connected group of them."""
     reversed_graph: dict[str, list[str]] = {}
     for source, targets in graph.items():
@@ -155,8 +200,12 @@ def _trap_problems(graph: Mapping[str, Sequence[str]], node_index: Mapping[str, 
         components = strongly_connected({node_id: graph[node_id] for node_id in group})
         loops = any(len(components[n]) > 1 or n in graph[n] for n in group)
         why = "their choices only lead round a loop with no way out" if loops else "no choice leads on to one"
-        problems.append(GraphProblem(path=("nodes", node_index[group[0]]), message=(
-            f"no ending can be reached from {'nodes' if len(group) > 1 else 'node'} {names}: {why}")))
+        problems.append(
+            GraphProblem(
+                path=("nodes", node_index[group[0]]),
+                message=(f"no ending can be reached from {'nodes' if len(group) > 1 else 'node'} {names}: {why}"),
+            )
+        )
     return problems
 
 
@@ -189,40 +238,63 @@ def _conditional_problems(scenario: Scenario, analysis: ScenarioAnalysis | None)
             example = ""
             if node.id in stuck:
                 state = stuck[node.id]
-                settings = ", ".join(f"{name} = {value}" for name, value in
-                                     [(TRUST, state.trust), *sorted(state.variables.items())])
+                settings = ", ".join(
+                    f"{name} = {value}" for name, value in [(TRUST, state.trust), *sorted(state.variables.items())]
+                )
                 example = f" (it happens, e.g. with {settings})"
-            problems.append(GraphProblem(path=("nodes", i, "choices"), message=(
-                f"every choice of node '{node.id}' has a condition: when none holds the learner is stuck"
-                f"{example}; give at least one choice without `when`")))
+            problems.append(
+                GraphProblem(
+                    path=("nodes", i, "choices"),
+                    message=(
+                        f"every choice of node '{node.id}' has a condition: when none holds the learner is stuck"
+                        f"{example}; give at least one choice without `when`"
+                    ),
+                )
+            )
     return problems
 
 
-def _played_problems(scenario: Scenario, graph: Mapping[str, Sequence[str]], node_index: Mapping[str, int],
-                     ending_index: Mapping[str, int], analysis: ScenarioAnalysis) -> list[GraphProblem]:
+def _played_problems(
+    scenario: Scenario,
+    graph: Mapping[str, Sequence[str]],
+    node_index: Mapping[str, int],
+    ending_index: Mapping[str, int],
+    analysis: ScenarioAnalysis,
+) -> list[GraphProblem]:
     """What the conditions make impossible, among what the graph alone would allow."""
     if not analysis.complete:
         return [_too_complex(scenario, graph)]
     reached = reachable(graph, [scenario.start])
     if analysis.best is None:
-        return [GraphProblem(path=("start",), message=(
-            "no run can reach an ending: on every path without a revisited node, some choice's condition "
-            "fails first"))]
+        return [
+            GraphProblem(
+                path=("start",),
+                message=(
+                    "no run can reach an ending: on every path without a revisited node, some choice's condition "
+                    "fails first"
+                ),
+            )
+        ]
     why = "on every path without a revisited node, the conditions of the choices leading to it fail"
-    problems = [GraphProblem(path=("nodes", index), message=f"node '{node_id}' can never be reached: {why}")
-                for node_id, index in node_index.items()
-                if node_id in reached and node_id not in analysis.reachable_nodes]
-    problems += [GraphProblem(path=("endings", index), message=f"ending '{ending_id}' can never be reached: {why}")
-                 for ending_id, index in ending_index.items()
-                 if ending_id in reached and ending_id not in analysis.reachable_endings]
+    problems = [
+        GraphProblem(path=("nodes", index), message=f"node '{node_id}' can never be reached: {why}")
+        for node_id, index in node_index.items()
+        if node_id in reached and node_id not in analysis.reachable_nodes
+    ]
+    problems += [
+        GraphProblem(path=("endings", index), message=f"ending '{ending_id}' can never be reached: {why}")
+        for ending_id, index in ending_index.items()
+        if ending_id in reached and ending_id not in analysis.reachable_endings
+    ]
     return problems
 
 
 def _too_complex(scenario: Scenario, graph: Mapping[str, Sequence[str]]) -> GraphProblem:
     components = strongly_connected(graph)
     tangle = max(components.values(), key=len)
-    reads_trust = any(choice.when is not None and choice.when.variable == TRUST
-                      for node in scenario.nodes for choice in node.choices)
+    reads_trust = any(
+        choice.when is not None and choice.when.variable == TRUST for node in scenario.nodes for choice in node.choices
+    )
     if len(tangle) > 1:
         names = ", ".join(f"'{node_id}'" for node_id in graph if node_id in tangle)
         why = f"the choices leading back among nodes {names} multiply the paths; remove some ways back"
@@ -230,5 +302,9 @@ def _too_complex(scenario: Scenario, graph: Mapping[str, Sequence[str]]) -> Grap
         why = "the conditions on trust multiply the states; use fewer of them"
     else:
         why = "its paths are too long; split it into several scenarios"
-    return GraphProblem(path=("nodes",), message=(
-        f"too many ways through this scenario to score it (gave up after {roleplay.STATE_BUDGET:,} states): {why}"))
+    return GraphProblem(
+        path=("nodes",),
+        message=(
+            f"too many ways through this scenario to score it (gave up after {roleplay.STATE_BUDGET:,} states): {why}"
+        ),
+    )

@@ -233,16 +233,20 @@ def score(question: Question, response: object) -> ScoredAnswer:
 
 
 def _score_single(question: SingleChoice, response: str | None) -> tuple[float, list[FeedbackLine]]:
-    lines = [_option_line(option.id, option.text, option.feedback, option.id == response, option.correct)
-             for option in question.options]
+    lines = [
+        _option_line(option.id, option.text, option.feedback, option.id == response, option.correct)
+        for option in question.options
+    ]
     chosen = next((option for option in question.options if option.id == response), None)
     return (1.0 if chosen is not None and chosen.correct else 0.0), lines
 
 
 def _score_multiple(question: MultipleSelect, response: list[str] | None) -> tuple[float, list[FeedbackLine]]:
     ticked = set(response or ())
-    lines = [_option_line(option.id, option.text, option.feedback, option.id in ticked, option.correct)
-             for option in question.options]
+    lines = [
+        _option_line(option.id, option.text, option.feedback, option.id in ticked, option.correct)
+        for option in question.options
+    ]
     return _share(lines), lines
 
 
@@ -255,15 +259,22 @@ def _score_true_false(question: TrueFalse, response: bool | None) -> tuple[float
 
 
 def _option_line(line_id: str, text: str, feedback: str, selected: bool, correct: bool) -> FeedbackLine:
-    return FeedbackLine(id=line_id, text=text, feedback=feedback, right=selected == correct,
-                        selected=selected, correct=correct)
+    return FeedbackLine(
+        id=line_id, text=text, feedback=feedback, right=selected == correct, selected=selected, correct=correct
+    )
 
 
 def _score_ordering(question: Ordering, response: list[str] | None) -> tuple[float, list[FeedbackLine]]:
     given = {item_id: position for position, item_id in enumerate(response or ())}
     lines = [
-        FeedbackLine(id=item.id, text=item.text, feedback=item.feedback, right=given.get(item.id) == position,
-                     given=str(given[item.id] + 1) if item.id in given else None, expected=str(position + 1))
+        FeedbackLine(
+            id=item.id,
+            text=item.text,
+            feedback=item.feedback,
+            right=given.get(item.id) == position,
+            given=str(given[item.id] + 1) if item.id in given else None,
+            expected=str(position + 1),
+        )
         for position, item in enumerate(question.items)
     ]
     return _share(lines), lines
@@ -276,8 +287,16 @@ def _score_matching(question: Matching, response: dict[str, str] | None) -> tupl
     for pair in question.pairs:
         picked = right_text[chosen[pair.id]] if pair.id in chosen else None
         # Compared by text: two pairs sharing a right text are equally right answers.
-        lines.append(FeedbackLine(id=pair.id, text=pair.left, feedback=pair.feedback, right=picked == pair.right,
-                                  given=picked, expected=pair.right))
+        lines.append(
+            FeedbackLine(
+                id=pair.id,
+                text=pair.left,
+                feedback=pair.feedback,
+                right=picked == pair.right,
+                given=picked,
+                expected=pair.right,
+            )
+        )
     return _share(lines), lines
 
 
@@ -403,8 +422,10 @@ def describe_response(question: Question, response: object) -> str:
         left = {pair.id: pair.left for pair in question.pairs}
         right = {pair.id: pair.right for pair in question.pairs}
         chosen: Mapping[str, str] = response  # type: ignore[assignment]
-        return "; ".join(f"{left[pair.id]} → {right[chosen[pair.id]]}"
-                         for pair in question.pairs if pair.id in chosen) or "(nothing matched)"
+        return (
+            "; ".join(f"{left[pair.id]} → {right[chosen[pair.id]]}" for pair in question.pairs if pair.id in chosen)
+            or "(nothing matched)"
+        )
     return _with_unit(response, question.unit)  # type: ignore[arg-type]
 
 

@@ -125,8 +125,11 @@ def available_choices(scenario: Scenario, state: RunState) -> list[tuple[int, Ch
     if state.finished:
         return []
     variables = dict(state.variables)
-    return [(index, choice) for index, choice in enumerate(_node(scenario, state.node).choices)
-            if choice.when is None or condition_holds(choice.when, state.trust, variables)]
+    return [
+        (index, choice)
+        for index, choice in enumerate(_node(scenario, state.node).choices)
+        if choice.when is None or condition_holds(choice.when, state.trust, variables)
+    ]
 
 
 def presentation_order(choices: Sequence[tuple[int, Choice]], key: str) -> list[tuple[int, Choice]]:
@@ -207,8 +210,9 @@ def _advance(scenario: Scenario, state: RunState, choice_index: int) -> RunState
         raise ValueError(f"the run has already ended at '{state.node}'")
     offered = dict(available_choices(scenario, state))
     if choice_index not in offered:
-        raise ValueError(f"choice {choice_index} is not available at node '{state.node}'; "
-                         f"available: {sorted(offered) or 'none'}")
+        raise ValueError(
+            f"choice {choice_index} is not available at node '{state.node}'; available: {sorted(offered) or 'none'}"
+        )
     choice = offered[choice_index]
     gained = state.gained + choice.trust
     trust = clamp_trust(scenario.customer.trust + gained)
@@ -313,12 +317,12 @@ def reachability(graph: Mapping[str, Sequence[str]]) -> dict[str, set[str]]:
     return {source: reachable(graph, [source]) for source in graph}
 
 
-def strongly_connected(graph: Mapping[str, Sequence[str]],
-                       reach: Mapping[str, set[str]] | None = None) -> dict[str, frozenset[str]]:
+def strongly_connected(
+    graph: Mapping[str, Sequence[str]], reach: Mapping[str, set[str]] | None = None
+) -> dict[str, frozenset[str]]:
     """Node -> the set of nodes that can both reach it and be reached from it (itself included)."""
     reach = reach if reach is not None else reachability(graph)
-    return {node: frozenset(other for other in reach[node] if node in reach.get(other, ())) | {node}
-            for node in graph}
+    return {node: frozenset(other for other in reach[node] if node in reach.get(other, ())) | {node} for node in graph}
 
 
 def reachable(graph: Mapping[str, Sequence[str]], sources: Iterable[str]) -> set[str]:
@@ -389,10 +393,14 @@ class _Solver:
         graph = successors(self.scenario)
         reach = reachability(graph)
         self.components = strongly_connected(graph, reach)
-        tests = {node_id: {choice.when.variable for choice in node.choices if choice.when}
-                 for node_id, node in self.nodes.items()}
-        ahead = {node_id: set().union(*(tests[other] for other in reach[node_id] if other in tests))
-                 for node_id in self.nodes}
+        tests = {
+            node_id: {choice.when.variable for choice in node.choices if choice.when}
+            for node_id, node in self.nodes.items()
+        }
+        ahead = {
+            node_id: set().union(*(tests[other] for other in reach[node_id] if other in tests))
+            for node_id in self.nodes
+        }
         self.trust_ahead = {node_id: TRUST in variables for node_id, variables in ahead.items()}
         self.tested_ahead = {node_id: frozenset(variables - {TRUST}) for node_id, variables in ahead.items()}
         self.tested = frozenset().union(*self.tested_ahead.values())
@@ -412,10 +420,12 @@ class _Solver:
             return None
         component = self.components[target]
         tested = self.tested_ahead[target]
-        key = (target,
-               raw if self.trust_ahead[target] else None,
-               tuple(pair for pair in variables if pair[0] in tested) if tested else (),
-               visited & component if len(component) > 1 else _EMPTY)
+        key = (
+            target,
+            raw if self.trust_ahead[target] else None,
+            tuple(pair for pair in variables if pair[0] in tested) if tested else (),
+            visited & component if len(component) > 1 else _EMPTY,
+        )
         if key in self.memo:
             return self.memo[key]
         self.explored += 1
@@ -454,8 +464,11 @@ class _Solver:
     def _offered(self, node_id: str, raw: int, variables: Variables) -> list[tuple[int, Choice]]:
         trust = clamp_trust(raw)
         values = dict(variables)
-        return [(index, choice) for index, choice in enumerate(self.nodes[node_id].choices)
-                if choice.when is None or condition_holds(choice.when, trust, values)]
+        return [
+            (index, choice)
+            for index, choice in enumerate(self.nodes[node_id].choices)
+            if choice.when is None or condition_holds(choice.when, trust, values)
+        ]
 
     def _apply(self, choice: Choice, variables: Variables) -> Variables:
         changes = {name: value for name, value in choice.set.items() if name in self.tested}
@@ -497,9 +510,20 @@ class _Solver:
             root = self._search(self.scenario.start, self.scenario.customer.trust, ())
         except _OverBudgetError:
             return ScenarioAnalysis(
-                scenario_id=self.scenario.id, complete=False, states=self.explored, best=None, worst=None,
-                best_path=(), best_ending=None, worst_path=(), worst_ending=None, reachable_endings=(),
-                reachable_nodes=(), best_choices={}, stuck=())
+                scenario_id=self.scenario.id,
+                complete=False,
+                states=self.explored,
+                best=None,
+                worst=None,
+                best_path=(),
+                best_ending=None,
+                worst_path=(),
+                worst_ending=None,
+                reachable_endings=(),
+                reachable_nodes=(),
+                best_choices={},
+                stuck=(),
+            )
         best_path, best_ending = self._follow(root, lambda value: value.best_choices[0])
         worst_path, worst_ending = self._follow(root, lambda value: value.worst_choice)
         reachable = root.endings if root else _EMPTY
@@ -514,14 +538,18 @@ class _Solver:
             worst_ending=worst_ending,
             reachable_endings=tuple(ending_id for ending_id in self.endings if ending_id in reachable),
             reachable_nodes=tuple(node_id for node_id in self.nodes if node_id in self.seen_nodes),
-            best_choices={node_id: tuple(sorted(self.node_best[node_id]))
-                          for node_id in self.nodes if node_id in self.node_best},
-            stuck=tuple(StuckState(node=node_id, trust=trust, variables=dict(variables))
-                        for node_id, trust, variables in self.stuck),
+            best_choices={
+                node_id: tuple(sorted(self.node_best[node_id])) for node_id in self.nodes if node_id in self.node_best
+            },
+            stuck=tuple(
+                StuckState(node=node_id, trust=trust, variables=dict(variables))
+                for node_id, trust, variables in self.stuck
+            ),
         )
 
-    def _follow(self, root: _Value | None, pick: Callable[[_Value], int | None]) -> tuple[
-            tuple[PathChoice, ...], str | None]:
+    def _follow(
+        self, root: _Value | None, pick: Callable[[_Value], int | None]
+    ) -> tuple[tuple[PathChoice, ...], str | None]:
         """Walk from the start taking ``pick``'s choice at each node, down to an ending."""
         if root is None:
             return (), None
@@ -612,17 +640,19 @@ def decisions(scenario: Scenario, state: RunState) -> tuple[Decision, ...]:
     made: list[Decision] = []
     for step in state.path:
         replayed, outcome = choose(scenario, replayed, step.choice)
-        made.append(Decision(
-            node=outcome.node,
-            choice=outcome.choice_index,
-            text=outcome.choice.text,
-            skills=tuple(outcome.choice.skills),
-            trust_delta=outcome.trust_delta,
-            trust_after=outcome.trust_after,
-            cost=outcome.cost,
-            best_choices=outcome.best_choices,
-            feedback=outcome.feedback,
-        ))
+        made.append(
+            Decision(
+                node=outcome.node,
+                choice=outcome.choice_index,
+                text=outcome.choice.text,
+                skills=tuple(outcome.choice.skills),
+                trust_delta=outcome.trust_delta,
+                trust_after=outcome.trust_after,
+                cost=outcome.cost,
+                best_choices=outcome.best_choices,
+                feedback=outcome.feedback,
+            )
+        )
     return tuple(made)
 
 

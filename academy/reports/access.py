@@ -125,5 +125,11 @@ def learner(store: Store, scope: Scope, user_id: int) -> Learner:
         teams = [team for team in teams if team.id in scope.team_ids]
         if not teams:
             raise AccessDeniedError("not allowed to see this learner")
-    return Learner(user.id, user.username, user.display_name, tuple(sorted(team.name for team in teams)),
-                   user.created_at, user.disabled)
+    return Learner(
+        user.id,
+        user.username,
+        user.display_name,
+        tuple(sorted(team.name for team in teams)),
+        user.created_at,
+        user.disabled,
+    )

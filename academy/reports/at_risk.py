@@ -21,8 +21,16 @@ from academy.reports.access import Learner, Scope, learners
 from academy.store import ModuleSummary, Status, Store
 
 AT_RISK_COLUMNS = [
-    "user_id", "username", "display_name", "teams", "reasons", "reason_count", "days_inactive", "last_activity",
-    "most_failures", "stalled_modules",
+    "user_id",
+    "username",
+    "display_name",
+    "teams",
+    "reasons",
+    "reason_count",
+    "days_inactive",
+    "last_activity",
+    "most_failures",
+    "stalled_modules",
 ]
 
 
@@ -53,8 +61,13 @@ def at_risk(
     return risk_table(people, summaries, modules, rules, now or datetime.now(UTC))
 
 
-def risk_table(people: Sequence[Learner], summaries: Sequence[ModuleSummary], modules: Sequence[Module],
-               rules: RiskRules, now: datetime) -> pd.DataFrame:
+def risk_table(
+    people: Sequence[Learner],
+    summaries: Sequence[ModuleSummary],
+    modules: Sequence[Module],
+    rules: RiskRules,
+    now: datetime,
+) -> pd.DataFrame:
     """The at-risk rows from the learners' module summaries (plain loops: a team is a few hundred rows)."""
     by_user: dict[int, dict[str, ModuleSummary]] = {}
     for summary in summaries:
@@ -67,18 +80,29 @@ def risk_table(people: Sequence[Learner], summaries: Sequence[ModuleSummary], mo
             continue
         moments = [own[module.id].last_activity_at for module in modules if module.id in own]
         last_activity = max(moments) if moments else None
-        rows.append((
-            person.id, person.username, person.display_name, person.team_label, "; ".join(reasons), len(reasons),
-            _days(now - (last_activity or person.created_at)), last_activity,
-            max((summary.quiz_failures for summary in own.values()), default=0), stalled,
-        ))
+        rows.append(
+            (
+                person.id,
+                person.username,
+                person.display_name,
+                person.team_label,
+                "; ".join(reasons),
+                len(reasons),
+                _days(now - (last_activity or person.created_at)),
+                last_activity,
+                max((summary.quiz_failures for summary in own.values()), default=0),
+                stalled,
+            )
+        )
     table = pd.DataFrame(rows, columns=AT_RISK_COLUMNS)
-    return table.sort_values(["reason_count", "days_inactive", "username"], ascending=[False, False, True],
-                             ignore_index=True)
+    return table.sort_values(
+        ["reason_count", "days_inactive", "username"], ascending=[False, False, True], ignore_index=True
+    )
 
 
-def _reasons(person: Learner, own: dict[str, ModuleSummary], modules: Sequence[Module], rules: RiskRules,
-             now: datetime) -> tuple[list[str], int]:
+def _reasons(
+    person: Learner, own: dict[str, ModuleSummary], modules: Sequence[Module], rules: RiskRules, now: datetime
+) -> tuple[list[str], int]:
     reasons: list[str] = []
     touched = [own[module.id] for module in modules if module.id in own]
     finished = len(touched) == len(modules) and all(summary.status is Status.PASSED for summary in touched)
@@ -102,8 +126,10 @@ def _reasons(person: Learner, own: dict[str, ModuleSummary], modules: Sequence[M
             idle = _days(now - summary.last_activity_at)
             if idle >= rules.stalled_days:
                 stalled += 1
-                reasons.append(f"stalled in {module.title} for {idle} days "
-                               f"({min(summary.lessons_done, len(module.lessons))}/{len(module.lessons)} lessons)")
+                reasons.append(
+                    f"stalled in {module.title} for {idle} days "
+                    f"({min(summary.lessons_done, len(module.lessons))}/{len(module.lessons)} lessons)"
+                )
     return reasons, stalled
 
 

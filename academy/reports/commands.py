@@ -34,42 +34,75 @@ QUIZZES_ENV = "ACADEMY_QUIZZES_DIR"
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--database-url", metavar="URL",
-                        help="database URL (default: $ACADEMY_DATABASE_URL or progress/academy.db)")
-    export = subparsers.add_parser("export", help="export learning data: xapi, csv",
-                                   description="Export learning data for other tools.")
+    common.add_argument(
+        "--database-url", metavar="URL", help="database URL (default: $ACADEMY_DATABASE_URL or progress/academy.db)"
+    )
+    export = subparsers.add_parser(
+        "export", help="export learning data: xapi, csv", description="Export learning data for other tools."
+    )
     kinds = export.add_subparsers(dest="export_kind", required=True, metavar="FORMAT")
 
-    xapi = kinds.add_parser("xapi", parents=[common], help="xAPI 1.0.3 statements as JSON, one per learning record",
-                            description="Write one xAPI 1.0.3 statement per learning record, as a JSON array.")
+    xapi = kinds.add_parser(
+        "xapi",
+        parents=[common],
+        help="xAPI 1.0.3 statements as JSON, one per learning record",
+        description="Write one xAPI 1.0.3 statement per learning record, as a JSON array.",
+    )
     xapi.add_argument("--since", type=_date, metavar="DATE", help="only records on or after this UTC day (YYYY-MM-DD)")
     xapi.add_argument("--until", type=_date, metavar="DATE", help="only records before this UTC day (YYYY-MM-DD)")
     xapi.add_argument("--team", action="append", default=[], metavar="NAME", help="only this team (repeatable)")
     xapi.add_argument("--anonymise", action="store_true", help="name learners by a keyed hash, not their username")
-    xapi.add_argument("--home-page", metavar="URL",
-                      help=f"the accounts' homePage and activity id root (default: ${HOME_PAGE_ENV})")
+    xapi.add_argument(
+        "--home-page", metavar="URL", help=f"the accounts' homePage and activity id root (default: ${HOME_PAGE_ENV})"
+    )
     xapi.add_argument("--out", required=True, metavar="FILE", help="where to write the JSON ('-' for stdout)")
     xapi.set_defaults(func=run_export_xapi)
 
-    table = kinds.add_parser("csv", parents=[common], help="the team matrix or the at-risk list as CSV",
-                             description="Write a report as CSV (cells a spreadsheet would run are neutralised).")
+    table = kinds.add_parser(
+        "csv",
+        parents=[common],
+        help="the team matrix or the at-risk list as CSV",
+        description="Write a report as CSV (cells a spreadsheet would run are neutralised).",
+    )
     table.add_argument("report", choices=["matrix", "at-risk"], help="which report")
     table.add_argument("--team", action="append", default=[], metavar="NAME", help="only this team (repeatable)")
-    table.add_argument("--inactive-days", type=int, default=DEFAULT_RULES.inactive_days, metavar="N",
-                       help="at-risk: inactive for N days (default %(default)s)")
-    table.add_argument("--stalled-days", type=int, default=DEFAULT_RULES.stalled_days, metavar="N",
-                       help="at-risk: a module untouched for N days (default %(default)s)")
-    table.add_argument("--failed-quizzes", type=int, default=DEFAULT_RULES.failed_quizzes, metavar="N",
-                       help="at-risk: failed a quiz N times (default %(default)s)")
+    table.add_argument(
+        "--inactive-days",
+        type=int,
+        default=DEFAULT_RULES.inactive_days,
+        metavar="N",
+        help="at-risk: inactive for N days (default %(default)s)",
+    )
+    table.add_argument(
+        "--stalled-days",
+        type=int,
+        default=DEFAULT_RULES.stalled_days,
+        metavar="N",
+        help="at-risk: a module untouched for N days (default %(default)s)",
+    )
+    table.add_argument(
+        "--failed-quizzes",
+        type=int,
+        default=DEFAULT_RULES.failed_quizzes,
+        metavar="N",
+        help="at-risk: failed a quiz N times (default %(default)s)",
+    )
     table.add_argument("--out", required=True, metavar="FILE", help="where to write the CSV ('-' for stdout)")
     table.set_defaults(func=run_export_csv)
 
-    demo = subparsers.add_parser("demo", parents=[common], help="fill a fresh database with a demo organisation",
-                                 description="Create demo teams, managers and learners with varied progress, "
-                                             "played through the real engine. Refuses a database with accounts.")
+    demo = subparsers.add_parser(
+        "demo",
+        parents=[common],
+        help="fill a fresh database with a demo organisation",
+        description="Create demo teams, managers and learners with varied progress, "
+        "played through the real engine. Refuses a database with accounts.",
+    )
     demo.add_argument("--seed", type=int, default=2026, help="random seed of the organisation (default %(default)s)")
-    demo.add_argument("--password-stdin", action="store_true",
-                      help="read one password for every demo account from stdin (default: random, printed)")
+    demo.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read one password for every demo account from stdin (default: random, printed)",
+    )
     demo.set_defaults(func=run_demo)
 
 
@@ -116,8 +149,15 @@ def run_export_xapi(args: argparse.Namespace) -> int:
         settings = XapiSettings.from_environment(anonymise=args.anonymise)
         if args.home_page:
             settings = XapiSettings(home_page=args.home_page, anonymise=args.anonymise, salt=settings.salt)
-        found = statements(store, _course(), scope, settings, team_ids=team_ids, since=_midnight(args.since),
-                           until=_midnight(args.until))
+        found = statements(
+            store,
+            _course(),
+            scope,
+            settings,
+            team_ids=team_ids,
+            since=_midnight(args.since),
+            until=_midnight(args.until),
+        )
         with _output(args.out) as out:
             count = write_json(found, out)
     except AccessDeniedError as error:

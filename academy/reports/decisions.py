@@ -21,8 +21,17 @@ from academy.reports.course_index import index_for
 from academy.store import ChoiceRow, Run, Store
 
 NODE_COLUMNS = ["node_id", "customer", "reached_learners", "reached_runs", "decisions", "best_share"]
-CHOICE_COLUMNS = ["node_id", "choice_index", "text", "count", "share", "learners", "best_share", "mean_cost",
-                  "can_be_best"]
+CHOICE_COLUMNS = [
+    "node_id",
+    "choice_index",
+    "text",
+    "count",
+    "share",
+    "learners",
+    "best_share",
+    "mean_cost",
+    "can_be_best",
+]
 ENDING_COLUMNS = ["ending_id", "title", "outcome", "runs", "learners", "share", "reachable"]
 
 
@@ -102,8 +111,16 @@ def _nodes(scenario: Scenario, frame: pd.DataFrame, visits: pd.DataFrame) -> pd.
     for node in scenario.nodes:
         reached = visits[visits["node_id"] == node.id]
         made = frame[frame["node_id"] == node.id]
-        rows.append((node.id, node.customer, reached["user_id"].nunique(), reached["run_id"].nunique(), len(made),
-                     float((made["cost"] == 0).mean()) if len(made) else None))
+        rows.append(
+            (
+                node.id,
+                node.customer,
+                reached["user_id"].nunique(),
+                reached["run_id"].nunique(),
+                len(made),
+                float((made["cost"] == 0).mean()) if len(made) else None,
+            )
+        )
     return pd.DataFrame(rows, columns=NODE_COLUMNS)
 
 
@@ -113,11 +130,19 @@ def _choices(scenario: Scenario, frame: pd.DataFrame, static_best: dict[str, tup
         made = frame[frame["node_id"] == node.id]
         for index, choice in enumerate(node.choices):
             picked = made[made["choice_index"] == index]
-            rows.append((
-                node.id, index, choice.text, len(picked), len(picked) / len(made) if len(made) else None,
-                picked["user_id"].nunique(), float((picked["cost"] == 0).mean()) if len(picked) else None,
-                float(picked["cost"].mean()) if len(picked) else None, index in static_best.get(node.id, ()),
-            ))
+            rows.append(
+                (
+                    node.id,
+                    index,
+                    choice.text,
+                    len(picked),
+                    len(picked) / len(made) if len(made) else None,
+                    picked["user_id"].nunique(),
+                    float((picked["cost"] == 0).mean()) if len(picked) else None,
+                    float(picked["cost"].mean()) if len(picked) else None,
+                    index in static_best.get(node.id, ()),
+                )
+            )
     return pd.DataFrame(rows, columns=CHOICE_COLUMNS)
 
 
@@ -127,6 +152,15 @@ def _endings(scenario: Scenario, runs: Sequence[Run]) -> pd.DataFrame:
     rows = []
     for ending in scenario.endings:
         reached = [run for run in finished if run.ending_id == ending.id]
-        rows.append((ending.id, ending.title, ending.outcome, len(reached), len({run.user_id for run in reached}),
-                     len(reached) / len(finished) if finished else None, ending.id in reachable))
+        rows.append(
+            (
+                ending.id,
+                ending.title,
+                ending.outcome,
+                len(reached),
+                len({run.user_id for run in reached}),
+                len(reached) / len(finished) if finished else None,
+                ending.id in reachable,
+            )
+        )
     return pd.DataFrame(rows, columns=ENDING_COLUMNS)

@@ -96,8 +96,9 @@ class ItemFigures:
     efficiency: float
 
 
-def item_figures(item: Sequence[float] | np.ndarray, total: Sequence[float] | np.ndarray,
-                 max_points: float) -> ItemFigures:
+def item_figures(
+    item: Sequence[float] | np.ndarray, total: Sequence[float] | np.ndarray, max_points: float
+) -> ItemFigures:
     """Statistics of one item from its scores and the totals of the same attempts (see the module doc)."""
     x = np.asarray(item, dtype=float)
     t = np.asarray(total, dtype=float)
@@ -189,13 +190,19 @@ def analyse_answers(bank: QuizBank, answers: pd.DataFrame, *, first_attempts_onl
     points = answers["points"].to_numpy(dtype=float)
     attempt_codes, attempt_ids = pd.factorize(answers["attempt_id"])
     totals = np.bincount(attempt_codes, weights=points, minlength=len(attempt_ids)) if len(answers) else np.zeros(0)
-    maxima = (np.bincount(attempt_codes, weights=answers["max_points"].to_numpy(dtype=float),
-                          minlength=len(attempt_ids)) if len(answers) else np.zeros(0))
+    maxima = (
+        np.bincount(attempt_codes, weights=answers["max_points"].to_numpy(dtype=float), minlength=len(attempt_ids))
+        if len(answers)
+        else np.zeros(0)
+    )
     attempt_total = totals[attempt_codes] if len(answers) else np.zeros(0)
     items = _items_table(bank, answers, points, attempt_total)
     matrix = pd.DataFrame({"attempt": attempt_codes, "question": answers["question_id"].to_numpy(), "points": points})
-    pivot = matrix.pivot_table(index="attempt", columns="question", values="points", aggfunc="first") if len(
-        matrix) else pd.DataFrame()
+    pivot = (
+        matrix.pivot_table(index="attempt", columns="question", values="points", aggfunc="first")
+        if len(matrix)
+        else pd.DataFrame()
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         scaled = totals / maxima if len(maxima) else np.zeros(0)
     return BankAnalysis(
@@ -219,21 +226,26 @@ def _items_table(bank: QuizBank, answers: pd.DataFrame, points: np.ndarray, atte
         total = attempt_total[where] if where is not None else np.zeros(0)
         figures = item_figures(item, total, question.points)
         doubtful = math.isfinite(figures.efficiency) and figures.efficiency < DOUBTFUL_EFFICIENCY
-        rows.append({
-            "question_id": question.id,
-            "type": question.type,
-            "prompt": question.prompt,
-            "attempts": figures.attempts,
-            "max_points": question.points,
-            "mean_points": figures.mean_points,
-            "facility": figures.facility,
-            "sd": figures.sd,
-            "discrimination": figures.discrimination,
-            "efficiency": figures.efficiency,
-            "doubtful": doubtful,
-            "flag": (f"discriminative efficiency {figures.efficiency:.0%} is under {DOUBTFUL_EFFICIENCY:.0%}"
-                     if doubtful else ""),
-        })
+        rows.append(
+            {
+                "question_id": question.id,
+                "type": question.type,
+                "prompt": question.prompt,
+                "attempts": figures.attempts,
+                "max_points": question.points,
+                "mean_points": figures.mean_points,
+                "facility": figures.facility,
+                "sd": figures.sd,
+                "discrimination": figures.discrimination,
+                "efficiency": figures.efficiency,
+                "doubtful": doubtful,
+                "flag": (
+                    f"discriminative efficiency {figures.efficiency:.0%} is under {DOUBTFUL_EFFICIENCY:.0%}"
+                    if doubtful
+                    else ""
+                ),
+            }
+        )
     return pd.DataFrame(rows, columns=ITEM_COLUMNS)
 
 
@@ -247,13 +259,15 @@ def _options_table(bank: QuizBank, answers: pd.DataFrame) -> pd.DataFrame:
         given = responses.get(question.id, [])
         answered = [response for response in given if response is not None]
         for label, count, correct in _distribution(question, answered):
-            rows.append({
-                "question_id": question.id,
-                "label": label,
-                "count": count,
-                "share": count / len(given) if given else math.nan,
-                "correct": correct,
-            })
+            rows.append(
+                {
+                    "question_id": question.id,
+                    "label": label,
+                    "count": count,
+                    "share": count / len(given) if given else math.nan,
+                    "correct": correct,
+                }
+            )
     return pd.DataFrame(rows, columns=OPTION_COLUMNS)
 
 
@@ -270,12 +284,18 @@ def _distribution(question: Question, responses: list[Any]) -> list[tuple[str, i
         return [("True", counts[True], question.answer is True), ("False", counts[False], question.answer is False)]
     if isinstance(question, Matching):
         right = {pair.id: pair.right for pair in question.pairs}
-        picked = Counter((left, right[chosen]) for response in responses for left, chosen in response.items()
-                         if left in right and chosen in right)
+        picked = Counter(
+            (left, right[chosen])
+            for response in responses
+            for left, chosen in response.items()
+            if left in right and chosen in right
+        )
         left_text = {pair.id: pair.left for pair in question.pairs}
         order = {pair.id: index for index, pair in enumerate(question.pairs)}
-        return [(f"{left_text[left]} → {text}", count, right[left] == text)
-                for (left, text), count in sorted(picked.items(), key=lambda item: (order[item[0][0]], -item[1]))]
+        return [
+            (f"{left_text[left]} → {text}", count, right[left] == text)
+            for (left, text), count in sorted(picked.items(), key=lambda item: (order[item[0][0]], -item[1]))
+        ]
     if isinstance(question, Ordering | Numeric):
         return _commonest(question, responses)
     return []
@@ -287,8 +307,10 @@ def _commonest(question: Ordering | Numeric, responses: list[Any]) -> list[tuple
 
     counts = Counter(key(response) for response in responses)
     top = counts.most_common(MAX_RESPONSE_ROWS)
-    rows = [(_describe(question, list(value) if isinstance(value, tuple) else value), count,
-             _is_right(question, value)) for value, count in top]
+    rows = [
+        (_describe(question, list(value) if isinstance(value, tuple) else value), count, _is_right(question, value))
+        for value, count in top
+    ]
     others = sum(counts.values()) - sum(count for _, count in top)
     if others:
         rows.append(("(other responses)", others, False))
@@ -330,6 +352,9 @@ def question_analysis(
     bank = course.banks[bank_id]
     chosen = scope.pick(team_ids)
     user_ids = None if chosen is None else [person.id for person in learners(store, scope, team_ids)]
-    answers = (pd.DataFrame(columns=list(BANK_ANSWER_COLUMNS)) if user_ids == []
-               else frame(store.bank_answer_table(bank_id, user_ids)))
+    answers = (
+        pd.DataFrame(columns=list(BANK_ANSWER_COLUMNS))
+        if user_ids == []
+        else frame(store.bank_answer_table(bank_id, user_ids))
+    )
     return analyse_answers(bank, answers, first_attempts_only=first_attempts_only)

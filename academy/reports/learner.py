@@ -19,11 +19,30 @@ from academy.reports.overview import STATUS_LABELS, build_cells, modules_frame
 from academy.store import LearningRecord, Store, Verb
 
 TIMELINE_COLUMNS = ["at", "module", "action", "detail"]
-ATTEMPT_COLUMNS = ["attempt_id", "module", "number", "status", "score", "passed", "started_at", "finished_at",
-                   "answered"]
+ATTEMPT_COLUMNS = [
+    "attempt_id",
+    "module",
+    "number",
+    "status",
+    "score",
+    "passed",
+    "started_at",
+    "finished_at",
+    "answered",
+]
 ANSWER_COLUMNS = ["attempt_id", "position", "question", "answer", "points", "max_points", "correct"]
-RUN_COLUMNS = ["run_id", "module", "scenario", "status", "ending", "outcome", "scaled", "started_at",
-               "finished_at", "path"]
+RUN_COLUMNS = [
+    "run_id",
+    "module",
+    "scenario",
+    "status",
+    "ending",
+    "outcome",
+    "scaled",
+    "started_at",
+    "finished_at",
+    "path",
+]
 STEP_COLUMNS = ["run_id", "step", "customer", "choice", "cost", "made_at"]
 
 TIMELINE_LIMIT = 1_000
@@ -49,8 +68,18 @@ def learner_report(store: Store, course: Course, scope: Scope, user_id: int) -> 
     index = index_for(course)
     cells = build_cells([person], list(store.module_summaries(person.id).values()), modules_frame(course))
     modules = cells.assign(status=cells["status"].map(STATUS_LABELS))[
-        ["module", "status", "best_quiz", "best_scenario", "quiz_attempts", "quiz_failures", "lessons_done",
-         "lessons_total", "last_activity"]]
+        [
+            "module",
+            "status",
+            "best_quiz",
+            "best_scenario",
+            "quiz_attempts",
+            "quiz_failures",
+            "lessons_done",
+            "lessons_total",
+            "last_activity",
+        ]
+    ]
     records = list(store.records(user_id=person.id))[-TIMELINE_LIMIT:]
     attempts, answers = _attempts(store, index, person.id)
     runs, steps = _runs(store, index, person.id)
@@ -69,8 +98,9 @@ def learner_report(store: Store, course: Course, scope: Scope, user_id: int) -> 
 
 
 def timeline(index: CourseIndex, records: list[LearningRecord]) -> pd.DataFrame:
-    rows = [(record.at, index.module_title(record.module_id), *_describe(index, record))
-            for record in reversed(records)]
+    rows = [
+        (record.at, index.module_title(record.module_id), *_describe(index, record)) for record in reversed(records)
+    ]
     return pd.DataFrame(rows, columns=TIMELINE_COLUMNS)
 
 
@@ -121,19 +151,34 @@ def _scaled(detail: dict[str, Any]) -> str:
 def _attempts(store: Store, index: CourseIndex, user_id: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     attempt_rows, answer_rows = [], []
     for attempt in store.attempts(user_id):
-        scaled = (attempt.score / attempt.max_score if attempt.score is not None and attempt.max_score
-                  else None)
-        attempt_rows.append((attempt.id, index.module_title(attempt.module_id), attempt.number, attempt.status,
-                             scaled, attempt.passed, attempt.started_at, attempt.finished_at,
-                             f"{len(attempt.answers)}/{len(attempt.drawn)}"))
+        scaled = attempt.score / attempt.max_score if attempt.score is not None and attempt.max_score else None
+        attempt_rows.append(
+            (
+                attempt.id,
+                index.module_title(attempt.module_id),
+                attempt.number,
+                attempt.status,
+                scaled,
+                attempt.passed,
+                attempt.started_at,
+                attempt.finished_at,
+                f"{len(attempt.answers)}/{len(attempt.drawn)}",
+            )
+        )
         for answer in attempt.answers:
             question = index.question(attempt.bank_id, answer.question_id)
-            answer_rows.append((
-                attempt.id, answer.position + 1, question.prompt if question else answer.question_id,
-                _answer_text(question, answer.response), answer.points, answer.max_points, answer.correct,
-            ))
-    return (pd.DataFrame(attempt_rows, columns=ATTEMPT_COLUMNS),
-            pd.DataFrame(answer_rows, columns=ANSWER_COLUMNS))
+            answer_rows.append(
+                (
+                    attempt.id,
+                    answer.position + 1,
+                    question.prompt if question else answer.question_id,
+                    _answer_text(question, answer.response),
+                    answer.points,
+                    answer.max_points,
+                    answer.correct,
+                )
+            )
+    return (pd.DataFrame(attempt_rows, columns=ATTEMPT_COLUMNS), pd.DataFrame(answer_rows, columns=ANSWER_COLUMNS))
 
 
 def _answer_text(question: Any, response: Any) -> str:
@@ -157,15 +202,29 @@ def _runs(store: Store, index: CourseIndex, user_id: int) -> tuple[pd.DataFrame,
             picked = index.choice(run.scenario_id, choice.node_id, choice.choice_index)
             text = picked.text if picked else f"choice {choice.choice_index}"
             said.append(text)
-            step_rows.append((run.id, choice.step + 1, node.customer if node else choice.node_id, text, choice.cost,
-                              choice.made_at))
+            step_rows.append(
+                (run.id, choice.step + 1, node.customer if node else choice.node_id, text, choice.cost, choice.made_at)
+            )
         ending = index.ending(run.scenario_id, run.ending_id)
-        scaled = (None if run.score is None or run.best is None or run.worst is None
-                  else 1.0 if run.best <= run.worst else max(0.0, min(1.0, (run.score - run.worst)
-                                                                       / (run.best - run.worst))))
-        run_rows.append((
-            run.id, index.module_title(run.module_id), index.scenario_title(run.scenario_id), run.status,
-            ending.title if ending else (run.ending_id or ""), run.outcome or "", scaled, run.started_at,
-            run.finished_at, " → ".join(said) if said else "(no decision yet)",
-        ))
+        scaled = (
+            None
+            if run.score is None or run.best is None or run.worst is None
+            else 1.0
+            if run.best <= run.worst
+            else max(0.0, min(1.0, (run.score - run.worst) / (run.best - run.worst)))
+        )
+        run_rows.append(
+            (
+                run.id,
+                index.module_title(run.module_id),
+                index.scenario_title(run.scenario_id),
+                run.status,
+                ending.title if ending else (run.ending_id or ""),
+                run.outcome or "",
+                scaled,
+                run.started_at,
+                run.finished_at,
+                " → ".join(said) if said else "(no decision yet)",
+            )
+        )
     return pd.DataFrame(run_rows, columns=RUN_COLUMNS), pd.DataFrame(step_rows, columns=STEP_COLUMNS)

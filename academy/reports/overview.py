@@ -32,14 +32,34 @@ STATUS_LABELS = {
 }
 
 CELL_COLUMNS = [
-    "user_id", "username", "display_name", "teams", "module_id", "module", "status", "best_quiz",
-    "best_scenario", "quiz_attempts", "quiz_failures", "lessons_done", "lessons_total", "started_at",
-    "completed_at", "last_activity",
+    "user_id",
+    "username",
+    "display_name",
+    "teams",
+    "module_id",
+    "module",
+    "status",
+    "best_quiz",
+    "best_scenario",
+    "quiz_attempts",
+    "quiz_failures",
+    "lessons_done",
+    "lessons_total",
+    "started_at",
+    "completed_at",
+    "last_activity",
 ]
-LEARNER_COLUMNS = ["user_id", "username", "display_name", "teams", "modules_passed", "modules_started",
-                   "last_activity"]
-COMPLETION_COLUMNS = ["module_id", "module", "learners", "passed", "in_progress", "not_started",
-                      "completion_rate", "passed_in_period"]
+LEARNER_COLUMNS = ["user_id", "username", "display_name", "teams", "modules_passed", "modules_started", "last_activity"]
+COMPLETION_COLUMNS = [
+    "module_id",
+    "module",
+    "learners",
+    "passed",
+    "in_progress",
+    "not_started",
+    "completion_rate",
+    "passed_in_period",
+]
 SCORE_COLUMNS = ["user_id", "username", "module_id", "module", "number", "scaled", "passed", "finished_at"]
 
 
@@ -92,10 +112,12 @@ class TeamOverview:
 
     def matrix(self) -> pd.DataFrame:
         """Learner x module: "Passed · 85%", "In progress", "Not started" (best quiz score when there is one)."""
-        labelled = self.cells.assign(label=[
-            _cell_label(status, best) for status, best in zip(self.cells["status"], self.cells["best_quiz"],
-                                                              strict=True)
-        ])
+        labelled = self.cells.assign(
+            label=[
+                _cell_label(status, best)
+                for status, best in zip(self.cells["status"], self.cells["best_quiz"], strict=True)
+            ]
+        )
         return self._wide(labelled, "label")
 
     def matrix_status(self) -> pd.DataFrame:
@@ -119,7 +141,8 @@ class TeamOverview:
             cells = self.cells[self.cells["module_id"] == module_id].set_index("username")
             frame[f"{module_id} status"] = frame["username"].map(cells["status"].map(STATUS_LABELS))
             frame[f"{module_id} best quiz %"] = frame["username"].map(
-                (cells["best_quiz"].astype(float) * 100).round(0).astype("Int64"))
+                (cells["best_quiz"].astype(float) * 100).round(0).astype("Int64")
+            )
         return frame
 
 
@@ -132,8 +155,10 @@ def _cell_label(status: str, best: float | None) -> str:
 
 def _learner_labels(learner_rows: pd.DataFrame) -> list[str]:
     # Display names can repeat; the username after them keeps each row distinct.
-    return [f"{name} ({username})" if name != username else username
-            for name, username in zip(learner_rows["display_name"], learner_rows["username"], strict=True)]
+    return [
+        f"{name} ({username})" if name != username else username
+        for name, username in zip(learner_rows["display_name"], learner_rows["username"], strict=True)
+    ]
 
 
 def modules_frame(course: Course) -> pd.DataFrame:
@@ -162,8 +187,11 @@ def team_overview(
         cells = cells[cells["user_id"].isin(active)]
         people = [person for person in people if person.id in active]
     learner_rows = _learner_rows(people, cells)
-    attempts = (pd.DataFrame(columns=list(ATTEMPT_COLUMNS)) if not people else frame(
-        store.finished_attempt_table([p.id for p in people], since=period.since, until=period.until)))
+    attempts = (
+        pd.DataFrame(columns=list(ATTEMPT_COLUMNS))
+        if not people
+        else frame(store.finished_attempt_table([p.id for p in people], since=period.since, until=period.until))
+    )
     return TeamOverview(
         modules=modules[["module_id", "module", "pass_mark", "has_quiz"]],
         learners=learner_rows,
@@ -183,21 +211,33 @@ def build_cells(people: Sequence[Learner], summaries: Sequence[ModuleSummary], m
     by_key = {(summary.user_id, summary.module_id): summary for summary in summaries}
     rows = []
     for person in people:
-        for module_id, title, lessons_total in zip(modules["module_id"], modules["module"], modules["lessons_total"],
-                                                   strict=True):
+        for module_id, title, lessons_total in zip(
+            modules["module_id"], modules["module"], modules["lessons_total"], strict=True
+        ):
             summary = by_key.get((person.id, module_id))
             rows.append(_cell(person, module_id, title, lessons_total, summary))
     return pd.DataFrame(rows, columns=CELL_COLUMNS)
 
 
-def _cell(person: Learner, module_id: str, title: str, lessons_total: int,
-          summary: ModuleSummary | None) -> tuple[object, ...]:
+def _cell(
+    person: Learner, module_id: str, title: str, lessons_total: int, summary: ModuleSummary | None
+) -> tuple[object, ...]:
     who = (person.id, person.username, person.display_name, person.team_label, module_id, title)
     if summary is None:
         return (*who, Status.NOT_STARTED.value, None, None, 0, 0, 0, lessons_total, None, None, None)
-    return (*who, summary.status.value, summary.best_quiz_scaled, summary.best_scenario_scaled,
-            summary.quiz_attempts, summary.quiz_failures, summary.lessons_done, lessons_total, summary.started_at,
-            summary.completed_at, summary.last_activity_at)
+    return (
+        *who,
+        summary.status.value,
+        summary.best_quiz_scaled,
+        summary.best_scenario_scaled,
+        summary.quiz_attempts,
+        summary.quiz_failures,
+        summary.lessons_done,
+        lessons_total,
+        summary.started_at,
+        summary.completed_at,
+        summary.last_activity_at,
+    )
 
 
 def _learner_rows(people: Sequence[Learner], cells: pd.DataFrame) -> pd.DataFrame:
@@ -210,8 +250,18 @@ def _learner_rows(people: Sequence[Learner], cells: pd.DataFrame) -> pd.DataFram
         started[user_id] = started.get(user_id, 0) + (status != Status.NOT_STARTED.value)
         if not pd.isna(moment) and (last.get(user_id) is None or moment > last[user_id]):  # type: ignore[operator]
             last[user_id] = moment
-    rows = [(person.id, person.username, person.display_name, person.team_label, passed.get(person.id, 0),
-             started.get(person.id, 0), last.get(person.id)) for person in people]
+    rows = [
+        (
+            person.id,
+            person.username,
+            person.display_name,
+            person.team_label,
+            passed.get(person.id, 0),
+            started.get(person.id, 0),
+            last.get(person.id),
+        )
+        for person in people
+    ]
     return pd.DataFrame(rows, columns=LEARNER_COLUMNS)
 
 
@@ -227,9 +277,18 @@ def completion_rates(cells: pd.DataFrame, modules: pd.DataFrame, period: Period 
     rows = []
     for module_id, title in zip(modules["module_id"], modules["module"], strict=True):
         passed = counts.get((module_id, Status.PASSED.value), 0)
-        rows.append((module_id, title, listed, passed, counts.get((module_id, Status.IN_PROGRESS.value), 0),
-                     counts.get((module_id, Status.NOT_STARTED.value), 0), passed / listed if listed else None,
-                     in_period.get(module_id, 0)))
+        rows.append(
+            (
+                module_id,
+                title,
+                listed,
+                passed,
+                counts.get((module_id, Status.IN_PROGRESS.value), 0),
+                counts.get((module_id, Status.NOT_STARTED.value), 0),
+                passed / listed if listed else None,
+                in_period.get(module_id, 0),
+            )
+        )
     return pd.DataFrame(rows, columns=COMPLETION_COLUMNS)
 
 

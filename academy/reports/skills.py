@@ -64,16 +64,26 @@ def evidence(course: Course, answers: pd.DataFrame, choices: pd.DataFrame) -> pd
     index = index_for(course)
     rows = []
     for user_id, bank_id, question_id, points, maximum in zip(
-            answers["user_id"], answers["bank_id"], answers["question_id"], answers["points"], answers["max_points"],
-            strict=True):
+        answers["user_id"],
+        answers["bank_id"],
+        answers["question_id"],
+        answers["points"],
+        answers["max_points"],
+        strict=True,
+    ):
         question = index.question(bank_id, question_id)
         if question is None or maximum <= 0:
             continue
         for skill in question.skills:
             rows.append((user_id, skill, "quiz", points / maximum))
     for user_id, scenario_id, node_id, choice_index, cost in zip(
-            choices["user_id"], choices["scenario_id"], choices["node_id"], choices["choice_index"], choices["cost"],
-            strict=True):
+        choices["user_id"],
+        choices["scenario_id"],
+        choices["node_id"],
+        choices["choice_index"],
+        choices["cost"],
+        strict=True,
+    ):
         choice = index.choice(scenario_id, node_id, int(choice_index))
         if choice is None:
             continue
@@ -90,8 +100,9 @@ def skills_from(course: Course, people: Sequence[Learner], found: pd.DataFrame) 
         per_learner.insert(1, "username", per_learner["user_id"].map(lambda uid: known[uid].username))
         per_learner.insert(2, "display_name", per_learner["user_id"].map(lambda uid: known[uid].display_name))
         per_learner.insert(3, "teams", per_learner["user_id"].map(lambda uid: known[uid].team_label))
-    membership = pd.DataFrame([(person.id, team) for person in people for team in person.teams or ("(no team)",)],
-                              columns=["user_id", "team"])
+    membership = pd.DataFrame(
+        [(person.id, team) for person in people for team in person.teams or ("(no team)",)], columns=["user_id", "team"]
+    )
     pooled = found.merge(membership, on="user_id")
     per_team = _summarise(pooled, ["team"])
     if not per_team.empty:
@@ -105,8 +116,7 @@ def _summarise(found: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         return pd.DataFrame(columns=[*keys, *SKILL_COLUMNS])
     by = [*keys, "skill"]
     quiz = found[found["source"] == "quiz"].groupby(by)["value"].agg(quiz_answers="count", quiz_score="mean")
-    decision = found[found["source"] == "decision"].groupby(by)["value"].agg(decisions="count",
-                                                                             decision_score="mean")
+    decision = found[found["source"] == "decision"].groupby(by)["value"].agg(decisions="count", decision_score="mean")
     overall = found.groupby(by)["value"].agg(evidence="count", score="mean")
     table = overall.join(quiz).join(decision).reset_index()
     table[["quiz_answers", "decisions"]] = table[["quiz_answers", "decisions"]].fillna(0).astype(int)

@@ -122,37 +122,53 @@ class StatementBuilder:
         return self._activity(f"{self.settings.base}/course", "course", PLATFORM)
 
     def module(self, module_id: str) -> dict[str, Any]:
-        return self._activity(f"{self.settings.base}/modules/{module_id}", "module",
-                              self.index.module_title(module_id))
+        return self._activity(f"{self.settings.base}/modules/{module_id}", "module", self.index.module_title(module_id))
 
     def lesson(self, module_id: str, lesson_id: str) -> dict[str, Any]:
-        return self._activity(f"{self.settings.base}/modules/{module_id}/lessons/{lesson_id}", "lesson",
-                              self.index.lesson_title(module_id, lesson_id))
+        return self._activity(
+            f"{self.settings.base}/modules/{module_id}/lessons/{lesson_id}",
+            "lesson",
+            self.index.lesson_title(module_id, lesson_id),
+        )
 
     def simulation(self, module_id: str, scenario_id: str) -> dict[str, Any]:
         scenario = self.index.scenarios.get(scenario_id)
-        return self._activity(f"{self.settings.base}/modules/{module_id}/scenarios/{scenario_id}", "simulation",
-                              self.index.scenario_title(scenario_id), scenario.brief if scenario else None)
+        return self._activity(
+            f"{self.settings.base}/modules/{module_id}/scenarios/{scenario_id}",
+            "simulation",
+            self.index.scenario_title(scenario_id),
+            scenario.brief if scenario else None,
+        )
 
     def assessment(self, module_id: str) -> dict[str, Any]:
-        return self._activity(f"{self.settings.base}/modules/{module_id}/quiz", "assessment",
-                              f"Quiz: {self.index.module_title(module_id)}")
+        return self._activity(
+            f"{self.settings.base}/modules/{module_id}/quiz",
+            "assessment",
+            f"Quiz: {self.index.module_title(module_id)}",
+        )
 
     def decision_point(self, module_id: str, scenario_id: str, node_id: str) -> dict[str, Any]:
         node = self.index.node(scenario_id, node_id)
-        activity = self._activity(f"{self.settings.base}/modules/{module_id}/scenarios/{scenario_id}/nodes/{node_id}",
-                                  "cmi.interaction", f"{self.index.scenario_title(scenario_id)}: {node_id}",
-                                  node.customer if node else None)
+        activity = self._activity(
+            f"{self.settings.base}/modules/{module_id}/scenarios/{scenario_id}/nodes/{node_id}",
+            "cmi.interaction",
+            f"{self.index.scenario_title(scenario_id)}: {node_id}",
+            node.customer if node else None,
+        )
         activity["definition"]["interactionType"] = "choice"
         if node is not None:
-            activity["definition"]["choices"] = [_component(f"choice-{index}", choice.text)
-                                                 for index, choice in enumerate(node.choices)]
+            activity["definition"]["choices"] = [
+                _component(f"choice-{index}", choice.text) for index, choice in enumerate(node.choices)
+            ]
         return activity
 
     def question(self, bank_id: str, question_id: str) -> dict[str, Any]:
         question = self.index.question(bank_id, question_id)
-        activity = self._activity(f"{self.settings.base}/quizzes/{bank_id}/questions/{question_id}",
-                                  "cmi.interaction", question.prompt if question else question_id)
+        activity = self._activity(
+            f"{self.settings.base}/quizzes/{bank_id}/questions/{question_id}",
+            "cmi.interaction",
+            question.prompt if question else question_id,
+        )
         activity["definition"].update(interaction_definition(question))
         return activity
 
@@ -160,8 +176,9 @@ class StatementBuilder:
 
     def statement(self, record: LearningRecord) -> dict[str, Any]:
         verb, target, result, parent, registration = self._shape(record)
-        grouping = [self.course()] if parent["id"] == self.course()["id"] else [self.module(record.module_id),
-                                                                               self.course()]
+        grouping = (
+            [self.course()] if parent["id"] == self.course()["id"] else [self.module(record.module_id), self.course()]
+        )
         grouping = [activity for activity in grouping if activity["id"] != parent["id"]]
         context: dict[str, Any] = {
             "contextActivities": {"parent": [parent], "grouping": grouping} if grouping else {"parent": [parent]},
@@ -215,15 +232,28 @@ class StatementBuilder:
             return "attempted", self.assessment(module_id), {}, self.module(module_id), record.attempt_id
         if verb is Verb.ANSWER_SUBMITTED:
             bank_id = detail.get("bank_id") or ""
-            return ("answered", self.question(bank_id, record.question_id or ""), self._answer_result(record, detail),
-                    self.assessment(module_id), record.attempt_id)
+            return (
+                "answered",
+                self.question(bank_id, record.question_id or ""),
+                self._answer_result(record, detail),
+                self.assessment(module_id),
+                record.attempt_id,
+            )
         if verb is Verb.QUIZ_FINISHED:
             passed = bool(detail.get("passed"))
-            result = {**_score(detail.get("score"), detail.get("max"), detail.get("scaled")), "success": passed,
-                      "completion": True}
+            result = {
+                **_score(detail.get("score"), detail.get("max"), detail.get("scaled")),
+                "success": passed,
+                "completion": True,
+            }
             result.update(_duration(detail))
-            return ("passed" if passed else "failed", self.assessment(module_id), result, self.module(module_id),
-                    record.attempt_id)
+            return (
+                "passed" if passed else "failed",
+                self.assessment(module_id),
+                result,
+                self.module(module_id),
+                record.attempt_id,
+            )
         raise ValueError(f"no xAPI mapping for learning records of kind {verb!r}")
 
     def _extension(self, name: str) -> str:
@@ -238,8 +268,9 @@ class StatementBuilder:
         best, worst = detail.get("best"), detail.get("worst")
         scaled = detail.get("scaled")
         in_range = all(isinstance(v, int | float) for v in (score, best, worst)) and worst <= score <= best
-        result.update(_score(score if in_range else None, best if in_range else None, scaled,
-                             minimum=worst if in_range else None))
+        result.update(
+            _score(score if in_range else None, best if in_range else None, scaled, minimum=worst if in_range else None)
+        )
         result.update(_duration(detail))
         extensions = {self._extension(key): detail[key] for key in ("outcome", "ending_id") if detail.get(key)}
         if extensions:
@@ -249,8 +280,11 @@ class StatementBuilder:
     def _answer_result(self, record: LearningRecord, detail: dict[str, Any]) -> dict[str, Any]:
         question = self.index.question(detail.get("bank_id"), record.question_id)
         points, maximum = detail.get("points"), detail.get("max")
-        scaled = points / maximum if isinstance(points, int | float) and isinstance(maximum, int | float) and maximum \
+        scaled = (
+            points / maximum
+            if isinstance(points, int | float) and isinstance(maximum, int | float) and maximum
             else None
+        )
         result: dict[str, Any] = {**_score(points, maximum, scaled), "success": bool(detail.get("correct"))}
         response = format_response(question, detail.get("response"))
         if response:
@@ -269,26 +303,35 @@ def interaction_definition(question: Question | None) -> dict[str, Any]:
     """interactionType, correctResponsesPattern and the components of a question."""
     if isinstance(question, SingleChoice):
         correct = [option.id for option in question.options if option.correct]
-        return {"interactionType": "choice", "correctResponsesPattern": correct,
-                "choices": [_component(option.id, option.text) for option in question.options]}
+        return {
+            "interactionType": "choice",
+            "correctResponsesPattern": correct,
+            "choices": [_component(option.id, option.text) for option in question.options],
+        }
     if isinstance(question, MultipleSelect):
         correct = "[,]".join(option.id for option in question.options if option.correct)
-        definition: dict[str, Any] = {"interactionType": "choice",
-                                      "choices": [_component(option.id, option.text) for option in question.options]}
+        definition: dict[str, Any] = {
+            "interactionType": "choice",
+            "choices": [_component(option.id, option.text) for option in question.options],
+        }
         if correct:
             definition["correctResponsesPattern"] = [correct]
         return definition
     if isinstance(question, TrueFalse):
         return {"interactionType": "true-false", "correctResponsesPattern": [_bool(question.answer)]}
     if isinstance(question, Ordering):
-        return {"interactionType": "sequencing",
-                "correctResponsesPattern": ["[,]".join(item.id for item in question.items)],
-                "choices": [_component(item.id, item.text) for item in question.items]}
+        return {
+            "interactionType": "sequencing",
+            "correctResponsesPattern": ["[,]".join(item.id for item in question.items)],
+            "choices": [_component(item.id, item.text) for item in question.items],
+        }
     if isinstance(question, Matching):
-        return {"interactionType": "matching",
-                "correctResponsesPattern": ["[,]".join(f"{pair.id}[.]{pair.id}" for pair in question.pairs)],
-                "source": [_component(pair.id, pair.left) for pair in question.pairs],
-                "target": [_component(pair.id, pair.right) for pair in question.pairs]}
+        return {
+            "interactionType": "matching",
+            "correctResponsesPattern": ["[,]".join(f"{pair.id}[.]{pair.id}" for pair in question.pairs)],
+            "source": [_component(pair.id, pair.left) for pair in question.pairs],
+            "target": [_component(pair.id, pair.right) for pair in question.pairs],
+        }
     if isinstance(question, Numeric):
         if question.tolerance:
             low, high = question.answer - question.tolerance, question.answer + question.tolerance
@@ -331,8 +374,12 @@ def _score(raw: Any, maximum: Any, scaled: Any, *, minimum: Any = 0) -> dict[str
     score: dict[str, Any] = {}
     if isinstance(scaled, int | float):
         score["scaled"] = round(max(-1.0, min(1.0, float(scaled))), 6)
-    if isinstance(raw, int | float) and isinstance(maximum, int | float) and isinstance(minimum, int | float) \
-            and minimum <= raw <= maximum:
+    if (
+        isinstance(raw, int | float)
+        and isinstance(maximum, int | float)
+        and isinstance(minimum, int | float)
+        and minimum <= raw <= maximum
+    ):
         score.update({"raw": raw, "min": minimum, "max": maximum})
     return {"score": score} if score else {}
 
@@ -381,8 +428,10 @@ def statements(
     if chosen is None:
         records: Iterable[LearningRecord] = store.records(since=since, until=until)
     else:
-        per_learner = [store.records(user_id=person.id, since=since, until=until)
-                       for person in learners(store, scope, team_ids, include_disabled=True)]
+        per_learner = [
+            store.records(user_id=person.id, since=since, until=until)
+            for person in learners(store, scope, team_ids, include_disabled=True)
+        ]
         records = heapq.merge(*per_learner, key=lambda record: record.seq)
     for record in records:
         yield builder.statement(record)

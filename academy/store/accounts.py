@@ -112,9 +112,7 @@ class AccountsMixin(StoreBase):
         rows = self._read(lambda connection: connection.execute(query).mappings().all())
         return [user_from(row) for row in rows]
 
-    def count_users(
-        self, *, role: str | None = None, include_disabled: bool = True, search: str | None = None
-    ) -> int:
+    def count_users(self, *, role: str | None = None, include_disabled: bool = True, search: str | None = None) -> int:
         query = self._user_filter(select(func.count()).select_from(users), role, include_disabled, search)
         return int(self._read(lambda connection: connection.execute(query).scalar_one()))
 

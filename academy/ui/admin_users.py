@@ -24,8 +24,12 @@ def render() -> None:
     teams = session.store().list_teams()
     # One section per run (tabs would run all three, and the full list is the slow one).
     section = st.segmented_control(
-        "Section", list(SECTIONS), default=ADD, format_func=lambda name: f"{SECTIONS[name]} {name}",
-        key="users-section", label_visibility="collapsed",
+        "Section",
+        list(SECTIONS),
+        default=ADD,
+        format_func=lambda name: f"{SECTIONS[name]} {name}",
+        key="users-section",
+        label_visibility="collapsed",
     )
     if section == MANAGE:
         _manage_user(admin, teams)
@@ -41,8 +45,9 @@ def _add_user(teams: list[Team]) -> None:
         username = st.text_input("Username", help="Letters, digits, '.', '_', '@', '+' or '-'.")
         display_name = st.text_input("Display name (optional)")
         role = st.selectbox("Role", list(Role), format_func=lambda r: ROLE_LABELS[r])
-        password = st.text_input("Password", type="password", help=f"At least {MIN_PASSWORD} characters.",
-                                 autocomplete="new-password")
+        password = st.text_input(
+            "Password", type="password", help=f"At least {MIN_PASSWORD} characters.", autocomplete="new-password"
+        )
         confirmation = st.text_input("Repeat the password", type="password", autocomplete="new-password")
         member_of = st.multiselect("Member of teams", team_names)
         manages = st.multiselect("Manages teams", team_names, help="For managers: the teams whose progress they see.")
@@ -91,8 +96,14 @@ def _status_and_role(user: User, myself: bool) -> None:
             st.rerun()
     with role_column:
         roles = list(Role)
-        role = st.selectbox("Role", roles, index=roles.index(user.role), format_func=lambda r: ROLE_LABELS[r],
-                            disabled=myself, key=f"role-{user.id}")
+        role = st.selectbox(
+            "Role",
+            roles,
+            index=roles.index(user.role),
+            format_func=lambda r: ROLE_LABELS[r],
+            disabled=myself,
+            key=f"role-{user.id}",
+        )
         if role is not user.role and st.button("Change role", key=f"set-role-{user.id}", disabled=myself):
             store.set_role(user.username, role.value)
             st.rerun()
@@ -141,13 +152,15 @@ def _user_table() -> None:
     shown = store.list_users(search=search or None, limit=TABLE_LIMIT)
     st.caption(f"{total} users" + (f"; the first {TABLE_LIMIT} shown" if total > TABLE_LIMIT else ""))
     st.dataframe(
-        pd.DataFrame({
-            "Username": [user.username for user in shown],
-            "Name": [user.display_name for user in shown],
-            "Role": [ROLE_LABELS[user.role] for user in shown],
-            "Active": [not user.disabled for user in shown],
-            "Created": [user.created_at for user in shown],
-        }),
+        pd.DataFrame(
+            {
+                "Username": [user.username for user in shown],
+                "Name": [user.display_name for user in shown],
+                "Role": [ROLE_LABELS[user.role] for user in shown],
+                "Active": [not user.disabled for user in shown],
+                "Created": [user.created_at for user in shown],
+            }
+        ),
         hide_index=True,
         width="stretch",
         column_config={"Created": st.column_config.DatetimeColumn("Created", format="YYYY-MM-DD")},
@@ -155,6 +168,14 @@ def _user_table() -> None:
 
 
 PAGES = [
-    PageSpec(render, "Users", ":material/manage_accounts:", URL, ADMINS, section="Administer", order=10,
-             default_for=frozenset({Role.ADMIN}))
+    PageSpec(
+        render,
+        "Users",
+        ":material/manage_accounts:",
+        URL,
+        ADMINS,
+        section="Administer",
+        order=10,
+        default_for=frozenset({Role.ADMIN}),
+    )
 ]

@@ -35,10 +35,12 @@ def render() -> None:
     else:
         _problems(result)
     st.subheader(":material/library_books: Available modules", anchor=False)
-    st.markdown("\n".join(
-        f"- **{md(module.title)}** (`{module.id}`, version `{course.versions.get(module.id, '?')[:12]}`)"
-        for module in session.modules()
-    ))
+    st.markdown(
+        "\n".join(
+            f"- **{md(module.title)}** (`{module.id}`, version `{course.versions.get(module.id, '?')[:12]}`)"
+            for module in session.modules()
+        )
+    )
 
 
 def _problems(result: LoadResult) -> None:
@@ -53,5 +55,4 @@ def _problems(result: LoadResult) -> None:
             st.code("\n".join(lines), language=None, wrap_lines=True)
 
 
-PAGES = [PageSpec(render, "Course health", ":material/health_and_safety:", URL, ADMINS, section="Administer",
-                  order=30)]
+PAGES = [PageSpec(render, "Course health", ":material/health_and_safety:", URL, ADMINS, section="Administer", order=30)]

@@ -25,12 +25,15 @@ def render() -> None:
     team_column, inactive_column, failed_column, stalled_column = st.columns([2, 1, 1, 1])
     with team_column:
         team_ids = widgets.team_filter(scope)
-    inactive = inactive_column.number_input("Inactive for (days)", min_value=1, max_value=365,
-                                            value=DEFAULTS.inactive_days, step=1)
-    failed = failed_column.number_input("Failed a quiz (times)", min_value=1, max_value=20,
-                                        value=DEFAULTS.failed_quizzes, step=1)
-    stalled = stalled_column.number_input("Module untouched (days)", min_value=1, max_value=365,
-                                          value=DEFAULTS.stalled_days, step=1)
+    inactive = inactive_column.number_input(
+        "Inactive for (days)", min_value=1, max_value=365, value=DEFAULTS.inactive_days, step=1
+    )
+    failed = failed_column.number_input(
+        "Failed a quiz (times)", min_value=1, max_value=20, value=DEFAULTS.failed_quizzes, step=1
+    )
+    stalled = stalled_column.number_input(
+        "Module untouched (days)", min_value=1, max_value=365, value=DEFAULTS.stalled_days, step=1
+    )
     rules = RiskRules(int(inactive), int(failed), int(stalled))
     table = at_risk(session.store(), session.course(), scope, team_ids=team_ids, rules=rules)
     if table.empty:
@@ -43,7 +46,8 @@ def render() -> None:
     table = table.sort_values(columns, ascending=ascending, ignore_index=True)
     picked = widgets.table(
         table.assign(learner=table["display_name"] + " (" + table["username"] + ")")[
-            ["learner", "reasons", "days_inactive", "most_failures", "last_activity", "teams"]],
+            ["learner", "reasons", "days_inactive", "most_failures", "last_activity", "teams"]
+        ],
         on_select="rerun",
         selection_mode="single-row",
         key="at-risk-table",
@@ -59,8 +63,9 @@ def render() -> None:
     rows = picked.selection.rows if picked is not None else []  # type: ignore[attr-defined]
     if rows:
         navigation.go("learner", learner=str(int(table["user_id"].iloc[rows[0]])))
-    widgets.csv_download(lambda: table.drop(columns=["user_id"]), "at-risk.csv", "Download the list (CSV)",
-                         key="risk-csv")
+    widgets.csv_download(
+        lambda: table.drop(columns=["user_id"]), "at-risk.csv", "Download the list (CSV)", key="risk-csv"
+    )
 
 
 PAGES = [PageSpec(render, "At risk", ":material/warning:", URL, MANAGERS, section="Manage", order=20, wide=True)]

@@ -29,8 +29,13 @@ def render() -> None:
     current = query_choice("scenario", ids)
     scenario_column, team_column = st.columns(2)
     with scenario_column:
-        scenario_id = st.selectbox("Role-play", ids, index=ids.index(current), key="scenario-pick",
-                                   format_func=lambda key: f"{scenarios[key][1].title} ({scenarios[key][0].title})")
+        scenario_id = st.selectbox(
+            "Role-play",
+            ids,
+            index=ids.index(current),
+            key="scenario-pick",
+            format_func=lambda key: f"{scenarios[key][1].title} ({scenarios[key][0].title})",
+        )
     st.query_params["scenario"] = scenario_id
     with team_column:
         team_ids = widgets.team_filter(scope)
@@ -49,22 +54,34 @@ def render() -> None:
 def _endings(analysis: DecisionAnalysis) -> None:
     st.subheader(":material/flag: Endings reached", anchor=False)
     endings = analysis.endings.assign(outcome_label=analysis.endings["outcome"].map(progress_view.OUTCOME_LABELS))
-    chart = alt.Chart(endings).mark_bar().encode(
-        y=alt.Y("title:N", sort=None, title=None, axis=alt.Axis(labelLimit=360, labelOverlap=False)),
-        x=alt.X("runs:Q", title="Runs", axis=alt.Axis(tickMinStep=1)),
-        color=alt.Color("outcome_label:N", scale=OUTCOME_COLOURS, title="Outcome",
-                        legend=alt.Legend(labelLimit=260)),
-        tooltip=[alt.Tooltip("title:N", title="Ending"), alt.Tooltip("outcome_label:N", title="Outcome"),
-                 alt.Tooltip("runs:Q", title="Runs"), alt.Tooltip("learners:Q", title="Learners"),
-                 alt.Tooltip("share:Q", title="Share", format=".0%")],
-    ).properties(height=alt.Step(26))
+    chart = (
+        alt.Chart(endings)
+        .mark_bar()
+        .encode(
+            y=alt.Y("title:N", sort=None, title=None, axis=alt.Axis(labelLimit=360, labelOverlap=False)),
+            x=alt.X("runs:Q", title="Runs", axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color(
+                "outcome_label:N", scale=OUTCOME_COLOURS, title="Outcome", legend=alt.Legend(labelLimit=260)
+            ),
+            tooltip=[
+                alt.Tooltip("title:N", title="Ending"),
+                alt.Tooltip("outcome_label:N", title="Outcome"),
+                alt.Tooltip("runs:Q", title="Runs"),
+                alt.Tooltip("learners:Q", title="Learners"),
+                alt.Tooltip("share:Q", title="Share", format=".0%"),
+            ],
+        )
+        .properties(height=alt.Step(26))
+    )
     st.altair_chart(chart, width="stretch")
 
 
 def _nodes(analysis: DecisionAnalysis) -> None:
     st.subheader(":material/alt_route: Decision points", anchor=False)
-    st.caption("Best choice: the one that keeps the best reachable score at that moment (a cost of 0). "
-               "Cost: trust lost against the best choice, on average.")
+    st.caption(
+        "Best choice: the one that keeps the best reachable score at that moment (a cost of 0). "
+        "Cost: trust lost against the best choice, on average."
+    )
     widgets.table(
         analysis.nodes,
         percent=("best_share",),
@@ -96,5 +113,6 @@ def _nodes(analysis: DecisionAnalysis) -> None:
             )
 
 
-PAGES = [PageSpec(render, "Decision analysis", ":material/alt_route:", URL, MANAGERS, section="Manage", order=60,
-                  wide=True)]
+PAGES = [
+    PageSpec(render, "Decision analysis", ":material/alt_route:", URL, MANAGERS, section="Manage", order=60, wide=True)
+]

@@ -19,8 +19,10 @@ RESULT_KEY = "manager-xapi-export"
 def render() -> None:
     scope = widgets.viewer_scope()
     navigation.title(URL)
-    st.markdown("One xAPI 1.0.3 statement per learning record of your teams' learners, as a JSON array. "
-                "The team matrix and the at-risk list have their own CSV downloads on their pages.")
+    st.markdown(
+        "One xAPI 1.0.3 statement per learning record of your teams' learners, as a JSON array. "
+        "The team matrix and the at-risk list have their own CSV downloads on their pages."
+    )
     team_ids = widgets.team_filter(scope, key="export-team")
     with st.form("xapi-export"):
         since = st.date_input("Records since (UTC day, optional)", value=None, format="YYYY-MM-DD")
@@ -31,15 +33,22 @@ def render() -> None:
         start = datetime.combine(since, time(), tzinfo=UTC) if since else None
         buffer = io.StringIO()
         with st.spinner("Building statements…"):
-            count = write_json(statements(session.store(), session.course(), scope, settings, team_ids=team_ids,
-                                          since=start), buffer)
+            count = write_json(
+                statements(session.store(), session.course(), scope, settings, team_ids=team_ids, since=start), buffer
+            )
         st.session_state[RESULT_KEY] = (team_ids, count, buffer.getvalue().encode("utf-8"))
     result = st.session_state.get(RESULT_KEY)
     if result and result[0] == team_ids:  # an export prepared for another team choice is not offered
         _, count, data = result
         st.success(f"{count} statements ready.", icon=":material/check:")
-        st.download_button("Download xAPI statements (JSON)", data=data, file_name="xapi-statements.json",
-                           mime="application/json", icon=":material/download:", key="xapi-download")
+        st.download_button(
+            "Download xAPI statements (JSON)",
+            data=data,
+            file_name="xapi-statements.json",
+            mime="application/json",
+            icon=":material/download:",
+            key="xapi-download",
+        )
 
 
 PAGES = [PageSpec(render, "Exports", ":material/download:", URL, MANAGERS, section="Manage", order=70)]

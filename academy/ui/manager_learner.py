@@ -30,8 +30,13 @@ def render() -> None:
         return
     ids = list(people)
     with learner_column:
-        chosen = st.selectbox("Learner", ids, index=ids.index(wanted) if wanted in people else 0, key="learner-pick",
-                              format_func=lambda user_id: _label(people[user_id]))
+        chosen = st.selectbox(
+            "Learner",
+            ids,
+            index=ids.index(wanted) if wanted in people else 0,
+            key="learner-pick",
+            format_func=lambda user_id: _label(people[user_id]),
+        )
     st.query_params["learner"] = str(chosen)
     _show(learner_report(store, session.course(), scope, chosen))
 
@@ -60,23 +65,42 @@ def _show(report: LearnerReport) -> None:
     st.subheader(f":material/person: {plain(person.display_name)}", anchor=False)
     st.caption(f"{plain(person.username)} · {plain(person.team_label)}" + (" · disabled" if person.disabled else ""))
     modules, timeline, quizzes, roleplays = st.tabs(
-        [":material/view_module: Modules", ":material/timeline: Timeline", ":material/quiz: Quiz attempts",
-         ":material/forum: Role-plays"])
+        [
+            ":material/view_module: Modules",
+            ":material/timeline: Timeline",
+            ":material/quiz: Quiz attempts",
+            ":material/forum: Role-plays",
+        ]
+    )
     with modules:
-        widgets.table(report.modules, percent=("best_quiz", "best_scenario"), column_config={
-            "module": "Module", "status": "Status", "best_quiz": widgets.percent_column("Best quiz"),
-            "best_scenario": widgets.percent_column("Best role-play"), "quiz_attempts": "Quiz attempts",
-            "quiz_failures": "Failed", "lessons_done": "Lessons done", "lessons_total": "Lessons",
-            "last_activity": widgets.when_column("Last activity"),
-        })
+        widgets.table(
+            report.modules,
+            percent=("best_quiz", "best_scenario"),
+            column_config={
+                "module": "Module",
+                "status": "Status",
+                "best_quiz": widgets.percent_column("Best quiz"),
+                "best_scenario": widgets.percent_column("Best role-play"),
+                "quiz_attempts": "Quiz attempts",
+                "quiz_failures": "Failed",
+                "lessons_done": "Lessons done",
+                "lessons_total": "Lessons",
+                "last_activity": widgets.when_column("Last activity"),
+            },
+        )
     with timeline:
         if report.timeline.empty:
             widgets.nothing_yet("No activity yet.")
         else:
-            widgets.table(report.timeline, column_config={
-                "at": widgets.when_column("When"), "module": "Module", "action": "Action",
-                "detail": st.column_config.TextColumn("What", width="large"),
-            })
+            widgets.table(
+                report.timeline,
+                column_config={
+                    "at": widgets.when_column("When"),
+                    "module": "Module",
+                    "action": "Action",
+                    "detail": st.column_config.TextColumn("What", width="large"),
+                },
+            )
     with quizzes:
         _attempts(report)
     with roleplays:
@@ -88,18 +112,21 @@ def _attempts(report: LearnerReport) -> None:
         widgets.nothing_yet("No quiz attempt yet.")
         return
     for attempt in report.attempts.iloc[::-1].itertuples():
-        result = ("in progress" if attempt.status == "in_progress"
-                  else "passed" if attempt.passed else "not passed")
+        result = "in progress" if attempt.status == "in_progress" else "passed" if attempt.passed else "not passed"
         score = widgets.percent(attempt.score)
         with st.expander(f"{md(attempt.module)} · attempt {attempt.number} · {score} · {result}"):
             answers = report.answers[report.answers["attempt_id"] == attempt.attempt_id]
-            widgets.table(answers.drop(columns=["attempt_id"]), column_config={
-                "position": "#", "question": st.column_config.TextColumn("Question", width=380),
-                "answer": st.column_config.TextColumn("Answer", width=380),
-                "points": st.column_config.NumberColumn("Points", format="%.2f"),
-                "max_points": st.column_config.NumberColumn("Out of", format="%g"),
-                "correct": st.column_config.CheckboxColumn("Right"),
-            })
+            widgets.table(
+                answers.drop(columns=["attempt_id"]),
+                column_config={
+                    "position": "#",
+                    "question": st.column_config.TextColumn("Question", width=380),
+                    "answer": st.column_config.TextColumn("Answer", width=380),
+                    "points": st.column_config.NumberColumn("Points", format="%.2f"),
+                    "max_points": st.column_config.NumberColumn("Out of", format="%g"),
+                    "correct": st.column_config.CheckboxColumn("Right"),
+                },
+            )
 
 
 def _runs(report: LearnerReport) -> None:
@@ -112,13 +139,18 @@ def _runs(report: LearnerReport) -> None:
             if run.outcome:
                 st.caption(progress_view.OUTCOME_LABELS.get(run.outcome, run.outcome))
             steps = report.steps[report.steps["run_id"] == run.run_id]
-            widgets.table(steps.drop(columns=["run_id"]), column_config={
-                "step": "#", "customer": st.column_config.TextColumn("Customer said", width=320),
-                "choice": st.column_config.TextColumn("Learner chose", width=320),
-                "cost": st.column_config.NumberColumn("Cost", help="Trust lost against the best choice (0 = best)"),
-                "made_at": widgets.when_column("When"),
-            })
+            widgets.table(
+                steps.drop(columns=["run_id"]),
+                column_config={
+                    "step": "#",
+                    "customer": st.column_config.TextColumn("Customer said", width=320),
+                    "choice": st.column_config.TextColumn("Learner chose", width=320),
+                    "cost": st.column_config.NumberColumn("Cost", help="Trust lost against the best choice (0 = best)"),
+                    "made_at": widgets.when_column("When"),
+                },
+            )
 
 
-PAGES = [PageSpec(render, "Learner detail", ":material/person_search:", URL, MANAGERS, section="Manage", order=30,
-                  wide=True)]
+PAGES = [
+    PageSpec(render, "Learner detail", ":material/person_search:", URL, MANAGERS, section="Manage", order=30, wide=True)
+]

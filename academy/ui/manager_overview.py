@@ -26,8 +26,9 @@ def render() -> None:
         period = widgets.period_filter()
     overview = team_overview(session.store(), session.course(), scope, team_ids=team_ids, period=period)
     if overview.learners.empty:
-        widgets.nothing_yet("No learners to show for this choice." if period.bounded
-                            else "This team has no learners yet.")
+        widgets.nothing_yet(
+            "No learners to show for this choice." if period.bounded else "This team has no learners yet."
+        )
         return
     _headline(overview)
     st.subheader(":material/grid_on: Progress by learner and module", anchor=False)
@@ -55,13 +56,21 @@ def _headline(overview: TeamOverview) -> None:
 def _matrix(overview: TeamOverview) -> None:
     labels = overview.matrix()
     status = overview.matrix_status()
-    styled = labels.style.apply(lambda _: status.map(lambda code: f"background-color: {widgets.STATUS_COLOURS[code]}"),
-                                axis=None)
+    styled = labels.style.apply(
+        lambda _: status.map(lambda code: f"background-color: {widgets.STATUS_COLOURS[code]}"), axis=None
+    )
     # Fixed widths so that every module fits beside the names on a laptop screen.
     widths: dict[str, object] = {"_index": st.column_config.TextColumn("Learner", width=210)}
     widths |= {title: st.column_config.TextColumn(title, width=140) for title in labels.columns}
-    picked = st.dataframe(styled, width="stretch", on_select="rerun", selection_mode="single-row",
-                          key="matrix", height=min(38 + 35 * len(labels), 600), column_config=widths)
+    picked = st.dataframe(
+        styled,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key="matrix",
+        height=min(38 + 35 * len(labels), 600),
+        column_config=widths,
+    )
     rows = picked.selection.rows if picked is not None else []
     if rows:
         user_id = int(overview.learners["user_id"].iloc[rows[0]])
@@ -70,22 +79,36 @@ def _matrix(overview: TeamOverview) -> None:
 
 def _completion_chart(overview: TeamOverview) -> alt.Chart:
     counts = overview.completion[["module", "passed", "in_progress", "not_started"]].melt(
-        id_vars=["module"], var_name="status", value_name="count")
+        id_vars=["module"], var_name="status", value_name="count"
+    )
     counts["status"] = counts["status"].map(STATUS_LABELS)
     rate = overview.completion.set_index("module")["completion_rate"]
     counts["rate"] = counts["module"].map(rate)
     order = list(overview.modules["module"])
-    return alt.Chart(counts).mark_bar().encode(
-        y=alt.Y("module:N", sort=order, title=None, axis=alt.Axis(labelLimit=240, labelOverlap=False)),
-        x=alt.X("count:Q", stack="normalize", title="Share of learners", axis=alt.Axis(format="%")),
-        color=alt.Color("status:N", scale=STATUS_SCALE, sort=STATUS_ORDER, title=None,
-                        legend=alt.Legend(orient="top", labelLimit=200)),
-        order=alt.Order("status_order:Q"),
-        tooltip=[alt.Tooltip("module:N", title="Module"), alt.Tooltip("status:N", title="Status"),
-                 alt.Tooltip("count:Q", title="Learners"), alt.Tooltip("rate:Q", title="Passed", format=".0%")],
-    ).transform_calculate(
-        status_order=f"indexof({STATUS_ORDER!r}, datum.status)"
-    ).properties(height=alt.Step(32))
+    return (
+        alt.Chart(counts)
+        .mark_bar()
+        .encode(
+            y=alt.Y("module:N", sort=order, title=None, axis=alt.Axis(labelLimit=240, labelOverlap=False)),
+            x=alt.X("count:Q", stack="normalize", title="Share of learners", axis=alt.Axis(format="%")),
+            color=alt.Color(
+                "status:N",
+                scale=STATUS_SCALE,
+                sort=STATUS_ORDER,
+                title=None,
+                legend=alt.Legend(orient="top", labelLimit=200),
+            ),
+            order=alt.Order("status_order:Q"),
+            tooltip=[
+                alt.Tooltip("module:N", title="Module"),
+                alt.Tooltip("status:N", title="Status"),
+                alt.Tooltip("count:Q", title="Learners"),
+                alt.Tooltip("rate:Q", title="Passed", format=".0%"),
+            ],
+        )
+        .transform_calculate(status_order=f"indexof({STATUS_ORDER!r}, datum.status)")
+        .properties(height=alt.Step(32))
+    )
 
 
 def _score_chart(overview: TeamOverview) -> None:
@@ -97,14 +120,22 @@ def _score_chart(overview: TeamOverview) -> None:
     chosen = st.selectbox("Quiz", modules, key="score-module")
     shown = scores if chosen == modules[0] else scores[scores["module"] == chosen]
     shown = shown.assign(result=shown["passed"].map({True: "Passed", False: "Not passed"}))
-    chart = alt.Chart(shown).mark_bar().encode(
-        x=alt.X("scaled:Q", bin=alt.Bin(extent=[0, 1], step=0.1), title="Score",
-                axis=alt.Axis(format="%")),
-        y=alt.Y("count():Q", title="Attempts"),
-        color=alt.Color("result:N", scale=alt.Scale(domain=["Passed", "Not passed"], range=["#0f766e", "#e11d48"]),
-                        title=None, legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("count():Q", title="Attempts"), alt.Tooltip("result:N", title="Result")],
-    ).properties(height=260)
+    chart = (
+        alt.Chart(shown)
+        .mark_bar()
+        .encode(
+            x=alt.X("scaled:Q", bin=alt.Bin(extent=[0, 1], step=0.1), title="Score", axis=alt.Axis(format="%")),
+            y=alt.Y("count():Q", title="Attempts"),
+            color=alt.Color(
+                "result:N",
+                scale=alt.Scale(domain=["Passed", "Not passed"], range=["#0f766e", "#e11d48"]),
+                title=None,
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[alt.Tooltip("count():Q", title="Attempts"), alt.Tooltip("result:N", title="Result")],
+        )
+        .properties(height=260)
+    )
     st.altair_chart(chart, width="stretch")
 
 
@@ -124,6 +155,15 @@ def _last_activity(overview: TeamOverview) -> None:
 
 
 PAGES = [
-    PageSpec(render, "Team overview", ":material/groups:", URL, MANAGERS, section="Manage", order=10,
-             default_for=frozenset({Role.MANAGER}), wide=True),
+    PageSpec(
+        render,
+        "Team overview",
+        ":material/groups:",
+        URL,
+        MANAGERS,
+        section="Manage",
+        order=10,
+        default_for=frozenset({Role.MANAGER}),
+        wide=True,
+    ),
 ]

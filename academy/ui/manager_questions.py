@@ -27,14 +27,16 @@ def render() -> None:
     ids = list(banks)
     current = query_choice("bank", ids)
     with bank_column:
-        bank_id = st.selectbox("Quiz", ids, index=ids.index(current), key="bank-pick",
-                               format_func=lambda key: banks[key].title)
+        bank_id = st.selectbox(
+            "Quiz", ids, index=ids.index(current), key="bank-pick", format_func=lambda key: banks[key].title
+        )
     st.query_params["bank"] = bank_id
     with team_column:
         team_ids = widgets.team_filter(scope)
     first_only = first_column.toggle("First attempts only", key="first-only")
-    analysis = question_analysis(session.store(), session.course(), scope, bank_id, team_ids=team_ids,
-                                 first_attempts_only=first_only)
+    analysis = question_analysis(
+        session.store(), session.course(), scope, bank_id, team_ids=team_ids, first_attempts_only=first_only
+    )
     if not analysis.attempts:
         widgets.nothing_yet("No finished attempt at this quiz yet.")
         return
@@ -48,21 +50,29 @@ def _headline(analysis: BankAnalysis) -> None:
     attempts.metric("Finished attempts", analysis.attempts)
     learners.metric("Learners", analysis.learners)
     mean.metric("Mean score", widgets.percent(analysis.mean_scaled))
-    alpha.metric("Cronbach's alpha", "–" if math.isnan(analysis.alpha) else f"{analysis.alpha:.2f}",
-                 help="Internal consistency of the test: how far its questions measure the same thing "
-                      "(0.7 and above is usually taken as good). Computed pairwise because each attempt draws "
-                      "its own questions.")
+    alpha.metric(
+        "Cronbach's alpha",
+        "–" if math.isnan(analysis.alpha) else f"{analysis.alpha:.2f}",
+        help="Internal consistency of the test: how far its questions measure the same thing "
+        "(0.7 and above is usually taken as good). Computed pairwise because each attempt draws "
+        "its own questions.",
+    )
     doubtful = analysis.doubtful
     if len(doubtful):
-        st.warning(f"{len(doubtful)} question(s) with a discriminative efficiency under "
-                   f"{DOUBTFUL_EFFICIENCY:.0%}: worth a second look.", icon=":material/flag:")
+        st.warning(
+            f"{len(doubtful)} question(s) with a discriminative efficiency under "
+            f"{DOUBTFUL_EFFICIENCY:.0%}: worth a second look.",
+            icon=":material/flag:",
+        )
 
 
 def _items(analysis: BankAnalysis) -> None:
     st.subheader(":material/table_chart: Questions", anchor=False)
-    st.caption("As Moodle computes them, on the attempts that were given each question. Facility: mean score "
-               "as a share of the maximum. Discrimination: correlation of the question's score with the rest of "
-               "the test. Efficiency: that correlation against the best the score spreads allow.")
+    st.caption(
+        "As Moodle computes them, on the attempts that were given each question. Facility: mean score "
+        "as a share of the maximum. Discrimination: correlation of the question's score with the rest of "
+        "the test. Efficiency: that correlation against the best the score spreads allow."
+    )
     table = analysis.items.assign(flag=analysis.items["doubtful"].map({True: "⚑ doubtful", False: ""}))
     widgets.table(
         table[["flag", "prompt", "type", "attempts", "facility", "sd", "discrimination", "efficiency"]],
@@ -74,8 +84,9 @@ def _items(analysis: BankAnalysis) -> None:
             "attempts": st.column_config.NumberColumn("Attempts"),
             "facility": widgets.percent_column("Facility", "Mean score / maximum"),
             "sd": widgets.percent_column("SD", "Standard deviation of the score, as a share of the maximum"),
-            "discrimination": widgets.percent_column("Discrimination",
-                                                     "Correlation with the rest of the test (Moodle shows x100)"),
+            "discrimination": widgets.percent_column(
+                "Discrimination", "Correlation with the rest of the test (Moodle shows x100)"
+            ),
             "efficiency": widgets.percent_column("Efficiency", "Discriminative efficiency; under 15% is doubtful"),
         },
     )
@@ -85,21 +96,34 @@ def _options(analysis: BankAnalysis) -> None:
     st.subheader(":material/ballot: What learners chose", anchor=False)
     items = analysis.items[analysis.items["attempts"] > 0]
     prompts = dict(zip(items["question_id"], items["prompt"], strict=True))
-    question_id = st.selectbox("Question", list(prompts), key="option-question",
-                               format_func=lambda key: _short(prompts[key]))
+    question_id = st.selectbox(
+        "Question", list(prompts), key="option-question", format_func=lambda key: _short(prompts[key])
+    )
     options = analysis.options[analysis.options["question_id"] == question_id]
     if options.empty:
         widgets.nothing_yet("No answer recorded for this question.")
         return
     shown = options.assign(right=options["correct"].map({True: "Right", False: "Wrong"}))
-    chart = alt.Chart(shown).mark_bar().encode(
-        y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=420, labelOverlap=False)),
-        x=alt.X("share:Q", axis=alt.Axis(format="%"), title="Share of answers"),
-        color=alt.Color("right:N", scale=alt.Scale(domain=["Right", "Wrong"], range=["#0f766e", "#94a3b8"]),
-                        title=None, legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("label:N", title="Answer"), alt.Tooltip("count:Q", title="Chosen"),
-                 alt.Tooltip("share:Q", title="Share", format=".0%")],
-    ).properties(height=alt.Step(28))
+    chart = (
+        alt.Chart(shown)
+        .mark_bar()
+        .encode(
+            y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=420, labelOverlap=False)),
+            x=alt.X("share:Q", axis=alt.Axis(format="%"), title="Share of answers"),
+            color=alt.Color(
+                "right:N",
+                scale=alt.Scale(domain=["Right", "Wrong"], range=["#0f766e", "#94a3b8"]),
+                title=None,
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("label:N", title="Answer"),
+                alt.Tooltip("count:Q", title="Chosen"),
+                alt.Tooltip("share:Q", title="Share", format=".0%"),
+            ],
+        )
+        .properties(height=alt.Step(28))
+    )
     st.altair_chart(chart, width="stretch")
 
 
@@ -107,5 +131,8 @@ def _short(text: str, limit: int = 110) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-PAGES = [PageSpec(render, "Question analysis", ":material/query_stats:", URL, MANAGERS, section="Manage", order=50,
-                  wide=True)]
+PAGES = [
+    PageSpec(
+        render, "Question analysis", ":material/query_stats:", URL, MANAGERS, section="Manage", order=50, wide=True
+    )
+]

@@ -23,8 +23,10 @@ def render() -> None:
     if report.per_learner.empty:
         widgets.nothing_yet("No quiz answer or role-play decision yet in this team.")
         return
-    st.caption("A skill's score is the mean over its evidence: the share of points of each question tagged with it, "
-               "and 1 or 0 for each role-play decision tagged with it (the best choice at that moment, or not).")
+    st.caption(
+        "A skill's score is the mean over its evidence: the share of points of each question tagged with it, "
+        "and 1 or 0 for each role-play decision tagged with it (the best choice at that moment, or not)."
+    )
     teams, people = st.tabs([":material/groups: Per team", ":material/person: Per learner"])
     with teams:
         _per_team(report)
@@ -34,28 +36,46 @@ def render() -> None:
 
 def _per_team(report: SkillReport) -> None:
     table = report.per_team
-    chart = alt.Chart(table).mark_bar().encode(
-        y=alt.Y("skill:N", sort="x", title=None, axis=alt.Axis(labelOverlap=False)),
-        x=alt.X("score:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"), title="Score"),
-        color=alt.Color("score:Q", scale=SCORE_SCALE, legend=None),
-        row=alt.Row("team:N", title=None, header=alt.Header(labelOrient="top", labelAnchor="start")),
-        tooltip=[alt.Tooltip("team:N", title="Team"), alt.Tooltip("skill:N", title="Skill"),
-                 alt.Tooltip("score:Q", title="Score", format=".0%"),
-                 alt.Tooltip("evidence:Q", title="Evidence"), alt.Tooltip("learners:Q", title="Learners")],
-    ).properties(height=alt.Step(18), width=520)
+    chart = (
+        alt.Chart(table)
+        .mark_bar()
+        .encode(
+            y=alt.Y("skill:N", sort="x", title=None, axis=alt.Axis(labelOverlap=False)),
+            x=alt.X("score:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"), title="Score"),
+            color=alt.Color("score:Q", scale=SCORE_SCALE, legend=None),
+            row=alt.Row("team:N", title=None, header=alt.Header(labelOrient="top", labelAnchor="start")),
+            tooltip=[
+                alt.Tooltip("team:N", title="Team"),
+                alt.Tooltip("skill:N", title="Skill"),
+                alt.Tooltip("score:Q", title="Score", format=".0%"),
+                alt.Tooltip("evidence:Q", title="Evidence"),
+                alt.Tooltip("learners:Q", title="Learners"),
+            ],
+        )
+        .properties(height=alt.Step(18), width=520)
+    )
     st.altair_chart(chart)
     widgets.table(table, _columns(team=True), percent=PERCENT)
 
 
 def _per_learner(report: SkillReport) -> None:
     table = report.per_learner
-    heat = alt.Chart(table).mark_rect().encode(
-        x=alt.X("skill:N", title=None, axis=alt.Axis(labelAngle=-40, labelOverlap=False)),
-        y=alt.Y("display_name:N", title=None, axis=alt.Axis(labelOverlap=False)),
-        color=alt.Color("score:Q", scale=SCORE_SCALE, title="Score", legend=alt.Legend(format="%")),
-        tooltip=[alt.Tooltip("display_name:N", title="Learner"), alt.Tooltip("skill:N", title="Skill"),
-                 alt.Tooltip("score:Q", title="Score", format=".0%"), alt.Tooltip("evidence:Q", title="Evidence")],
-    ).properties(height=alt.Step(22))
+    heat = (
+        alt.Chart(table)
+        .mark_rect()
+        .encode(
+            x=alt.X("skill:N", title=None, axis=alt.Axis(labelAngle=-40, labelOverlap=False)),
+            y=alt.Y("display_name:N", title=None, axis=alt.Axis(labelOverlap=False)),
+            color=alt.Color("score:Q", scale=SCORE_SCALE, title="Score", legend=alt.Legend(format="%")),
+            tooltip=[
+                alt.Tooltip("display_name:N", title="Learner"),
+                alt.Tooltip("skill:N", title="Skill"),
+                alt.Tooltip("score:Q", title="Score", format=".0%"),
+                alt.Tooltip("evidence:Q", title="Evidence"),
+            ],
+        )
+        .properties(height=alt.Step(22))
+    )
     st.altair_chart(heat, width="stretch")
     widgets.table(table.drop(columns=["user_id"]), _columns(team=False), percent=PERCENT)
 

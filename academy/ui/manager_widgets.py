@@ -42,16 +42,22 @@ def team_filter(scope: Scope, *, key: str = "team") -> list[int] | None:
     The choice is kept in ``?team=`` so a link can open a page on a team.
     """
     if not scope.teams and not scope.everyone:
-        st.info("You do not manage any team yet. An administrator can add you to one under Teams.",
-                icon=":material/info:")
+        st.info(
+            "You do not manage any team yet. An administrator can add you to one under Teams.", icon=":material/info:"
+        )
         st.stop()
     names = {team.id: team.name for team in scope.teams}
     options = [ALL, *names]
     everything = "Everyone" if scope.everyone else "All my teams"
     wanted = st.query_params.get("team")
     index = options.index(int(wanted)) if wanted and wanted.lstrip("-").isdigit() and int(wanted) in options else 0
-    chosen = st.selectbox("Team", options, index=index, key=key,
-                          format_func=lambda team_id: everything if team_id == ALL else names[team_id])
+    chosen = st.selectbox(
+        "Team",
+        options,
+        index=index,
+        key=key,
+        format_func=lambda team_id: everything if team_id == ALL else names[team_id],
+    )
     if chosen == ALL:
         st.query_params.pop("team", None)
         return None
@@ -61,8 +67,9 @@ def team_filter(scope: Scope, *, key: str = "team") -> list[int] | None:
 
 def period_filter(*, key: str = "period") -> Period:
     """An optional date range (whole UTC days); empty means all time."""
-    picked = st.date_input("Date range", value=(), key=key, format="YYYY-MM-DD",
-                           help="Leave empty for all time. Days are UTC.")
+    picked = st.date_input(
+        "Date range", value=(), key=key, format="YYYY-MM-DD", help="Leave empty for all time. Days are UTC."
+    )
     days = [day for day in (picked if isinstance(picked, list | tuple) else [picked]) if isinstance(day, date)]
     if not days:
         return Period()
@@ -71,8 +78,14 @@ def period_filter(*, key: str = "period") -> Period:
 
 def csv_download(make_frame: Callable[[], pd.DataFrame], file_name: str, label: str, *, key: str) -> None:
     """A CSV download whose file is built only when the button is clicked (not on every rerun)."""
-    st.download_button(label, data=lambda: to_csv_bytes(make_frame()), file_name=file_name, mime="text/csv",
-                       icon=":material/download:", key=key)
+    st.download_button(
+        label,
+        data=lambda: to_csv_bytes(make_frame()),
+        file_name=file_name,
+        mime="text/csv",
+        icon=":material/download:",
+        key=key,
+    )
 
 
 def percent_column(label: str, help_text: str | None = None) -> st.column_config.NumberColumn:
@@ -85,8 +98,9 @@ def progress_column(label: str, help_text: str | None = None) -> st.column_confi
     return st.column_config.ProgressColumn(label, min_value=0, max_value=100, format="%.0f%%", help=help_text)
 
 
-def table(frame: pd.DataFrame, column_config: dict[str, object], *, percent: tuple[str, ...] = (),
-          **options: object) -> object:
+def table(
+    frame: pd.DataFrame, column_config: dict[str, object], *, percent: tuple[str, ...] = (), **options: object
+) -> object:
     """``st.dataframe`` with the house defaults: shares in ``percent`` scaled to 0..100, blanks as "–"."""
     shown = frame.copy()
     for column in percent:

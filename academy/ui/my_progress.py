@@ -52,18 +52,21 @@ def _module_table(modules: list, summaries: dict[str, ModuleSummary], attempts: 
         bank = course.bank_for(module)
         standing = progress_view.standing(module, summary, bank is not None)
         used = sum(attempt.module_id == module.id for attempt in attempts)
-        rows.append({
-            "Module": module.title,
-            "Status": progress_view.STATUS_LABELS[standing.status],
-            "Progress": round(standing.fraction * 100),
-            "Lessons": f"{min(summary.lessons_done, len(module.lessons)) if summary else 0} / {len(module.lessons)}",
-            "Best quiz": progress_view.percent(summary.best_quiz_scaled if summary else None),
-            "Attempts": f"{used} / {bank.attempts}" if bank and bank.attempts else str(used),
-            "Role-plays": f"{summary.scenarios_completed if summary else 0} / {len(module.scenarios)}",
-            "Best role-play": progress_view.percent(summary.best_scenario_scaled if summary else None),
-            "Time spent": progress_view.duration(summary.time_spent_s) if summary else "–",
-            "Last activity": summary.last_activity_at if summary else None,
-        })
+        lessons_done = min(summary.lessons_done, len(module.lessons)) if summary else 0
+        rows.append(
+            {
+                "Module": module.title,
+                "Status": progress_view.STATUS_LABELS[standing.status],
+                "Progress": round(standing.fraction * 100),
+                "Lessons": f"{lessons_done} / {len(module.lessons)}",
+                "Best quiz": progress_view.percent(summary.best_quiz_scaled if summary else None),
+                "Attempts": f"{used} / {bank.attempts}" if bank and bank.attempts else str(used),
+                "Role-plays": f"{summary.scenarios_completed if summary else 0} / {len(module.scenarios)}",
+                "Best role-play": progress_view.percent(summary.best_scenario_scaled if summary else None),
+                "Time spent": progress_view.duration(summary.time_spent_s) if summary else "–",
+                "Last activity": summary.last_activity_at if summary else None,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -73,34 +76,39 @@ def _titles(modules: list) -> dict[str, str]:
 
 def _attempt_table(attempts: list[Attempt], modules: list) -> pd.DataFrame:
     titles = _titles(modules)
-    return pd.DataFrame([
-        {
-            "Module": titles.get(attempt.module_id, attempt.module_id),
-            "Attempt": attempt.number,
-            "Started": attempt.started_at,
-            "Answered": f"{len(attempt.answers)} / {len(attempt.drawn)}",
-            "Score": progress_view.percent(attempt.score / attempt.max_score)
-            if attempt.score is not None and attempt.max_score else "–",
-            "Result": "in progress" if not attempt.finished else ("passed" if attempt.passed else "not passed"),
-        }
-        for attempt in reversed(attempts)
-    ])
+    return pd.DataFrame(
+        [
+            {
+                "Module": titles.get(attempt.module_id, attempt.module_id),
+                "Attempt": attempt.number,
+                "Started": attempt.started_at,
+                "Answered": f"{len(attempt.answers)} / {len(attempt.drawn)}",
+                "Score": progress_view.percent(attempt.score / attempt.max_score)
+                if attempt.score is not None and attempt.max_score
+                else "–",
+                "Result": "in progress" if not attempt.finished else ("passed" if attempt.passed else "not passed"),
+            }
+            for attempt in reversed(attempts)
+        ]
+    )
 
 
 def _run_table(runs: list[Run], modules: list) -> pd.DataFrame:
     titles = _titles(modules)
     scenarios = {scenario.id: scenario.title for module in session.course().modules for scenario in module.scenarios}
-    return pd.DataFrame([
-        {
-            "Module": titles.get(run.module_id, run.module_id),
-            "Role-play": scenarios.get(run.scenario_id, run.scenario_id),
-            "Started": run.started_at,
-            "Decisions": len(run.path),
-            "Outcome": progress_view.OUTCOME_LABELS.get(run.outcome or "", run.status.replace("_", " ")),
-            "Score": f"{run.score:g} of {run.best:g}" if run.score is not None and run.best is not None else "–",
-        }
-        for run in reversed(runs)
-    ])
+    return pd.DataFrame(
+        [
+            {
+                "Module": titles.get(run.module_id, run.module_id),
+                "Role-play": scenarios.get(run.scenario_id, run.scenario_id),
+                "Started": run.started_at,
+                "Decisions": len(run.path),
+                "Outcome": progress_view.OUTCOME_LABELS.get(run.outcome or "", run.status.replace("_", " ")),
+                "Score": f"{run.score:g} of {run.best:g}" if run.score is not None and run.best is not None else "–",
+            }
+            for run in reversed(runs)
+        ]
+    )
 
 
 PAGES = [PageSpec(render, "My progress", ":material/insights:", URL, LEARNERS, section="Learn", order=50, wide=True)]

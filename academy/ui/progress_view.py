@@ -98,10 +98,12 @@ def resume_target(
     open_items: list[tuple[datetime, Target]] = []
     if open_attempt is not None:
         answered = len(open_attempt.answers)
-        open_items.append((
-            _attempt_activity(open_attempt),
-            Target("quiz", module_param, f"Quiz: question {answered + 1} of {len(open_attempt.drawn)}"),
-        ))
+        open_items.append(
+            (
+                _attempt_activity(open_attempt),
+                Target("quiz", module_param, f"Quiz: question {answered + 1} of {len(open_attempt.drawn)}"),
+            )
+        )
     titles = {scenario.id: scenario.title for scenario in module.scenarios}
     for run in open_runs:
         if run.scenario_id in titles:

@@ -83,8 +83,10 @@ def _chosen_attempt(finished: list[Attempt]) -> Attempt:
     number = st.selectbox(
         "Attempt",
         numbers,
-        format_func=lambda n: f"Attempt {n}: {progress_view.percent(_scaled(by_number[n]))}"
-        + (" (passed)" if by_number[n].passed else ""),
+        format_func=lambda n: (
+            f"Attempt {n}: {progress_view.percent(_scaled(by_number[n]))}"
+            + (" (passed)" if by_number[n].passed else "")
+        ),
     )
     return by_number[number]
 
@@ -222,8 +224,14 @@ def _multiple(question: MultipleSelect, entry: engine.DrawnQuestion, key: str) -
 
 
 def _true_false(question: TrueFalse, entry: engine.DrawnQuestion, key: str) -> Reader:
-    chosen = st.radio("True or false?", [True, False], index=None, format_func=lambda v: "True" if v else "False",
-                      key=key, horizontal=True)
+    chosen = st.radio(
+        "True or false?",
+        [True, False],
+        index=None,
+        format_func=lambda v: "True" if v else "False",
+        key=key,
+        horizontal=True,
+    )
     return lambda: (chosen, None if chosen is not None else "Choose true or false first.")
 
 
@@ -232,8 +240,13 @@ def _ordering(question: Ordering, entry: engine.DrawnQuestion, key: str) -> Read
     text = {item.id: item.text for item in question.items}
     st.caption("Put the items in order: for each position, choose the item that belongs there. Use each item once.")
     chosen = [
-        st.selectbox(f"Position {position + 1}", entry.order, index=position, format_func=text.__getitem__,
-                     key=f"{key}-{position}")
+        st.selectbox(
+            f"Position {position + 1}",
+            entry.order,
+            index=position,
+            format_func=text.__getitem__,
+            key=f"{key}-{position}",
+        )
         for position in range(len(entry.order))
     ]
 
@@ -249,8 +262,14 @@ def _matching(question: Matching, entry: engine.DrawnQuestion, key: str) -> Read
     right = {pair.id: pair.right for pair in question.pairs}
     st.caption("Match each item on the left with one answer. Use each answer once.")
     chosen = {
-        pair.id: st.selectbox(md(pair.left), entry.order, index=None, format_func=right.__getitem__,
-                              placeholder="Choose a match", key=f"{key}-{pair.id}")
+        pair.id: st.selectbox(
+            md(pair.left),
+            entry.order,
+            index=None,
+            format_func=right.__getitem__,
+            placeholder="Choose a match",
+            key=f"{key}-{pair.id}",
+        )
         for pair in question.pairs
     }
 
@@ -291,11 +310,11 @@ def _result(module: Module, bank: QuizBank, attempt: Attempt) -> None:
     score.metric("Score", f"{scaled:.0%}", help=f"{attempt.score:g} of {attempt.max_score:g} points")
     verdict.metric("Pass mark", f"{module.pass_mark:.0%}")
     if attempt.passed:
-        st.success(f"You passed: {scaled:.0%} against a pass mark of {module.pass_mark:.0%}.",
-                   icon=":material/verified:")
+        st.success(
+            f"You passed: {scaled:.0%} against a pass mark of {module.pass_mark:.0%}.", icon=":material/verified:"
+        )
     else:
-        st.error(f"Not passed: {scaled:.0%} against a pass mark of {module.pass_mark:.0%}.",
-                 icon=":material/cancel:")
+        st.error(f"Not passed: {scaled:.0%} against a pass mark of {module.pass_mark:.0%}.", icon=":material/cancel:")
     drawn = drawn_questions(bank, attempt)
     if drawn is None:
         st.caption("The quiz changed since this attempt, so its review is not available.")
@@ -309,8 +328,10 @@ def _result(module: Module, bank: QuizBank, attempt: Attempt) -> None:
 
 
 def _review(number: int, question: Question, scored: engine.ScoredAnswer) -> None:
-    mark = ":material/check_circle:" if scored.correct else (
-        ":material/adjust:" if scored.points > 0 else ":material/cancel:"
+    mark = (
+        ":material/check_circle:"
+        if scored.correct
+        else (":material/adjust:" if scored.points > 0 else ":material/cancel:")
     )
     with st.expander(f"{mark} {number}. {md(question.prompt)} ({scored.points:g} / {scored.max_points:g})"):
         st.markdown(f"**Your answer:** {md(engine.describe_response(question, scored.response))}")

@@ -212,8 +212,11 @@ def _debrief(scenario: Scenario, debrief: engine.Debrief, runs: int, best_score:
     _outcome_banner(debrief.outcome, md(ending.debrief))
     score, trust = st.columns(2)
     # Raw points can be negative, so the headline is the share of the way from worst to best.
-    score.metric("Score", f"{debrief.scaled:.0%} of the best", help="Where your points fall between the worst "
-                 "and the best run this role-play allows.")
+    score.metric(
+        "Score",
+        f"{debrief.scaled:.0%} of the best",
+        help="Where your points fall between the worst and the best run this role-play allows.",
+    )
     score.caption(f"{debrief.score:+d} points; best possible {debrief.best:+d}, worst {debrief.worst:+d}")
     trust.metric("Final trust", f"{debrief.trust} / 100")
     if runs > 1:
