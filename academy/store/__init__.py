@@ -30,6 +30,15 @@ from academy.store.model import (
     StoreError,
     Verb,
 )
+from academy.store.programme import (
+    Assignment,
+    AssignmentEvent,
+    Certificate,
+    Coverage,
+    NewCertificate,
+    format_code,
+    normalise_code,
+)
 from academy.store.repository import Store, open_store
 
 __all__ = [
@@ -38,16 +47,21 @@ __all__ = [
     "AccountError",
     "Answer",
     "AnswerRow",
+    "Assignment",
+    "AssignmentEvent",
     "Attempt",
     "AttemptClosedError",
     "AttemptLimitError",
     "AuthResult",
+    "Certificate",
     "ChoiceRow",
+    "Coverage",
     "InvalidActionError",
     "LearningRecord",
     "LessonProgress",
     "ModuleSummary",
     "NewAccount",
+    "NewCertificate",
     "NotFoundError",
     "Role",
     "Rows",
@@ -63,7 +77,9 @@ __all__ = [
     "User",
     "UserExistsError",
     "Verb",
+    "format_code",
     "jsonable",
+    "normalise_code",
     "open_store",
     "resolve_url",
 ]

@@ -18,12 +18,16 @@ from academy.store.base import StoreBase, chunks, ids_list
 from academy.store.model import FINISHED, AnswerRow, Attempt, ChoiceRow, LearningRecord, Run, Verb
 from academy.store.progress import ProgressMixin, attempt_from, run_from
 from academy.store.tables import (
+    assignment_learners,
+    certificates,
+    learner_settings,
     learning_records,
     lesson_progress,
     memberships,
     module_summaries,
     quiz_answers,
     quiz_attempts,
+    reminders_sent,
     scenario_choices,
     scenario_runs,
     sign_in_throttle,
@@ -44,6 +48,9 @@ _LEARNER_TABLES = (
     lesson_progress,
     module_summaries,
     memberships,
+    assignment_learners,
+    certificates,
+    learner_settings,
 )
 
 
@@ -106,6 +113,8 @@ class ExportsMixin(ProgressMixin, AccountsMixin, StoreBase):
             "quiz_attempts": self.attempts(user.id),
             "scenario_runs": self.runs(user.id),
             "learning_records": list(self.records(user_id=user.id)),
+            "certificates": self._user_rows(certificates, user.id),
+            "settings": self._user_rows(learner_settings, user.id),
         }
         return jsonable(data)
 
@@ -133,6 +142,9 @@ class ExportsMixin(ProgressMixin, AccountsMixin, StoreBase):
             removed = {}
             for table in _LEARNER_TABLES:
                 removed[table.name] = connection.execute(delete(table).where(table.c.user_id == user.id)).rowcount
+            removed[reminders_sent.name] = connection.execute(
+                delete(reminders_sent).where(reminders_sent.c.recipient_id == user.id)
+            ).rowcount
             removed[sign_in_throttle.name] = connection.execute(
                 delete(sign_in_throttle).where(sign_in_throttle.c.username == name)
             ).rowcount
@@ -257,6 +269,10 @@ class ExportsMixin(ProgressMixin, AccountsMixin, StoreBase):
             return found
 
         return self._read(read)
+
+    def _user_rows(self, table: Any, user_id: int) -> list[dict[str, Any]]:
+        query = select(table).where(table.c.user_id == user_id)
+        return [dict(row) for row in self._read(lambda connection: connection.execute(query).mappings().all())]
 
     def _lesson_rows(self, user_id: int) -> list[dict[str, Any]]:
         query = (

@@ -7,9 +7,10 @@ from academy.store.analysis import AnalysisMixin
 from academy.store.base import Clock, utc_now
 from academy.store.config import create_store_engine, resolve_url
 from academy.store.exports import ExportsMixin
+from academy.store.programme import ProgrammeMixin
 
 
-class Store(ExportsMixin, AnalysisMixin):
+class Store(ExportsMixin, AnalysisMixin, ProgrammeMixin):
     """Accounts, teams, learner progress and the learning-record log, in one database.
 
     Every method is one short transaction; nothing it returns is tied to the database

@@ -25,6 +25,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     DateTime,
     Dialect,
     Float,
@@ -290,4 +291,94 @@ module_summaries = Table(
     # The primary key makes "team -> members -> summaries" an index range per member.
     PrimaryKeyConstraint("user_id", "module_id"),
     CheckConstraint("status IN ('not_started', 'in_progress', 'passed')", name="status"),
+)
+
+
+# --- programme (revision 0004) ---------------------------------------------------------
+
+learner_settings = Table(
+    "learner_settings",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    # An IANA zone name ("Europe/Lisbon"): due dates end at midnight where the learner is.
+    Column("timezone", String(64), nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+assignments = Table(
+    "assignments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("title", String(200), nullable=False),
+    Column("path_id", Slug, nullable=True),
+    Column("modules", JSONValue, nullable=False),
+    # assignment: one certificate once every module is passed; module: one per module.
+    Column("certificate", String(12), nullable=False),
+    Column("team_id", Integer, ForeignKey("teams.id", ondelete="CASCADE"), nullable=True),
+    Column("due_on", Date, nullable=False),
+    # Days a later joiner (or a new cycle after a certificate expires) has, from that day.
+    Column("days_allowed", Integer, nullable=False),
+    Column("recert_months", Integer, nullable=True),
+    Column("created_by", Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("withdrawn_at", UTCDateTime, nullable=True),
+    CheckConstraint("certificate IN ('assignment', 'module')", name="certificate"),
+    CheckConstraint("days_allowed >= 0", name="days_allowed"),
+    CheckConstraint("recert_months IS NULL OR recert_months > 0", name="recert_months"),
+    Index(None, "team_id"),
+)
+
+assignment_learners = Table(
+    "assignment_learners",
+    metadata,
+    Column("assignment_id", Integer, ForeignKey("assignments.id", ondelete="CASCADE"), nullable=False),
+    _user_fk(),
+    Column("added_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("assignment_id", "user_id"),
+    Index(None, "user_id"),
+)
+
+assignment_events = Table(
+    "assignment_events",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("assignment_id", Integer, ForeignKey("assignments.id", ondelete="CASCADE"), nullable=False),
+    Column("actor_id", Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    Column("action", String(24), nullable=False),
+    Column("detail", JSONValue, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Index(None, "assignment_id", "id"),
+)
+
+certificates = Table(
+    "certificates",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("code", String(16), nullable=False, unique=True),
+    _user_fk(),
+    Column("assignment_id", Integer, ForeignKey("assignments.id", ondelete="CASCADE"), nullable=False),
+    # "" for a certificate of the whole assignment, else the module it is for.
+    Column("unit", Slug, nullable=False),
+    Column("cycle", Integer, nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("learner_name", String(200), nullable=False),
+    Column("score", Float, nullable=True),
+    Column("issued_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=True),
+    Column("revoked_at", UTCDateTime, nullable=True),
+    Column("revoked_by", Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    Column("revoke_reason", String(500), nullable=True),
+    UniqueConstraint("assignment_id", "user_id", "unit", "cycle"),
+    Index(None, "user_id"),
+)
+
+reminders_sent = Table(
+    "reminders_sent",
+    metadata,
+    Column("recipient_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("item", String(120), nullable=False),
+    Column("sent_on", Date, nullable=False),
+    Column("sent_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("recipient_id", "item", "sent_on"),
 )
