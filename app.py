@@ -1,5 +1,10 @@
 """Customer Service Academy: ``streamlit run app.py``.
 
+This file is two things. Imported (by ``streamlit run``, which finds ``app`` below), it is
+the ASGI server: an ``st.App`` with the academy's own routes (``/healthz``, the sign-in
+cookie) and middleware (security headers) next to Streamlit's. Run by that server as the
+page script (``__name__ == "__main__"``, on every rerun), it draws the pages.
+
 Who is signed in decides which pages exist for this session: a first run offers only
 "Create the administrator", a signed-out visitor only "Sign in", and a signed-in user
 the pages their role may open (``academy.ui.navigation``). Any other URL path falls back
@@ -10,11 +15,14 @@ address shows the sign-in form, and after signing in the page that address names
 from __future__ import annotations
 
 import streamlit as st
+from starlette.middleware import Middleware
 from streamlit.navigation.page import StreamlitPage
 
 from academy.auth import User
 from academy.ui import navigation, session, signin
 from academy.ui.text import plain
+from academy.web import routes
+from academy.web.headers import SecurityHeadersMiddleware
 
 APP_TITLE = "Customer Service Academy"
 
@@ -64,4 +72,11 @@ def main() -> None:
     page.run()
 
 
-main()
+if __name__ == "__main__":
+    main()
+else:
+    app = st.App(
+        __file__,
+        routes=routes.routes(store=session.store),
+        middleware=[Middleware(SecurityHeadersMiddleware)],
+    )

@@ -58,6 +58,10 @@ class StoreBase:
         """``sqlite`` or ``postgresql``."""
         return self._engine.dialect.name
 
+    def ping(self) -> None:
+        """One round trip to the database (health checks); raises when it does not answer."""
+        self._read(lambda connection: connection.exec_driver_sql("SELECT 1").scalar())
+
     def close(self) -> None:
         if self._checkpointer is not None:
             self._checkpointer.stop()
