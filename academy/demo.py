@@ -106,9 +106,12 @@ class Persona:
 
 
 # The mix of one team of ten; each team gets the same mix with its own random details.
+ALL_MODULES = 1_000
+"""A persona's module count that means "every module in the course", however many there are."""
+
 TEAM_MIX: tuple[tuple[str, float, int, int, tuple[int, int], tuple[int, int], bool], ...] = (
     # kind, skill, modules, partial lessons, first day range, last day range, open quiz
-    ("finished", 0.92, 5, 0, (44, 54), (1, 6), False),
+    ("finished", 0.92, ALL_MODULES, 0, (44, 54), (1, 6), False),
     ("steady", 0.82, 3, 2, (30, 42), (0, 3), False),
     ("steady", 0.78, 2, 1, (25, 40), (0, 4), False),
     ("new", 0.75, 1, 2, (5, 8), (0, 2), False),

@@ -24,7 +24,8 @@ EXACT = [
     (
         "bad_source.yaml",
         "46:17: lessons[0].facts[0].source: Input should be 'creation-over-service', "
-        "'customer-keeping', 'service-not-by-chance', 'good-customers' or 'partnering-over-prospecting' "
+        "'customer-keeping', 'service-not-by-chance', 'good-customers', 'partnering-over-prospecting', "
+        "'hse-work-related-violence', 'uk-gdpr-article-5', 'wiseman-1996', 'reichheld-2003' or 'dixon-2010' "
         "(got 'creation-over-servise')",
     ),
     (

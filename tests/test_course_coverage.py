@@ -11,11 +11,11 @@ import pytest
 from academy.content.course_doc import render_course_doc
 from academy.content.loader import load_course
 from academy.content.schema import Course, Module, MultipleSelect, SingleChoice
-from academy.content.sources import CHECKLIST, SOURCES
+from academy.content.sources import ARTICLES, CHECKLIST, OUTSIDE_SOURCES, SOURCES
 from academy.engine.roleplay import analyse
 
 ROOT = Path(__file__).resolve().parents[1]
-CORE_MODULES = ["customer-creation", "promise-keeping", "service-recovery", "relationships"]
+CORE_MODULES = ["customer-creation", "promise-keeping", "service-recovery", "relationships", "hard-conversations"]
 GIVEAWAYS = re.compile(r"\b(all|none) of the above\b", re.IGNORECASE)
 
 
@@ -31,7 +31,7 @@ def module(request: pytest.FixtureRequest, course: Course) -> Module:
     return course.module(request.param)
 
 
-def test_the_four_core_modules_are_in_the_course(course: Course) -> None:
+def test_the_core_modules_are_in_the_course(course: Course) -> None:
     ids = [m.id for m in course.modules]
     assert set(CORE_MODULES) <= set(ids)
     assert [i for i in ids if i in CORE_MODULES] == CORE_MODULES  # catalog order follows the brief
@@ -109,3 +109,12 @@ def test_reported_figures_say_who_reported_them(course: Course) -> None:
 def test_course_doc_is_current(course: Course) -> None:
     on_disk = (ROOT / "docs" / "course.md").read_text(encoding="utf-8")
     assert on_disk == render_course_doc(course), "run: python -m academy course-doc > docs/course.md"
+
+
+def test_hard_conversations_has_a_written_channel_role_play_and_outside_sources_named(course: Course) -> None:
+    module = course.module("hard-conversations")
+    briefs = [scenario.brief.lower() for scenario in module.scenarios]
+    assert any("written channel" in brief for brief in briefs), "one role-play must be set in chat, email or a review"
+    outside = {source for lesson in module.lessons for source in lesson.sources} - set(ARTICLES)
+    assert outside, "the module teaches topics the articles do not cover, so it cites outside sources"
+    assert outside <= set(OUTSIDE_SOURCES)

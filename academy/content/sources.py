@@ -3,13 +3,35 @@
 Every lesson, fact and question cites one of these ids; the schema refuses any other.
 """
 
-SOURCES: dict[str, str] = {
+ARTICLES: dict[str, str] = {
     "creation-over-service": "Understanding the importance of customer creation over customer service",
     "customer-keeping": "Overlook customer-keeping at your own peril",
     "service-not-by-chance": "Don't leave customer service up to chance",
     "good-customers": "When good customers do good things",
     "partnering-over-prospecting": "Partnering with customers works better than prospecting",
 }
+"""The five articles in ../shared/sources/: the course's main references."""
+
+OUTSIDE_SOURCES: dict[str, str] = {
+    "hse-work-related-violence": (
+        "Health and Safety Executive (UK), Work-related violence: definition and guidance for employers (hse.gov.uk)"
+    ),
+    "uk-gdpr-article-5": (
+        "UK General Data Protection Regulation, Article 5(1)(f): integrity and confidentiality of personal data"
+    ),
+    "wiseman-1996": "Theresa Wiseman, A concept analysis of empathy, Journal of Advanced Nursing 23(6), 1996",
+    "reichheld-2003": "Frederick F. Reichheld, The one number you need to grow, Harvard Business Review, December 2003",
+    "dixon-2010": (
+        "Matthew Dixon, Karen Freeman and Nicholas Toman, Stop trying to delight your customers, "
+        "Harvard Business Review, July-August 2010"
+    ),
+}
+"""Published references outside the articles, for topics the articles do not cover (the
+"Hard conversations" module). Each is named so a trainer can look it up; as with the
+articles, facts carry over and sentences do not."""
+
+SOURCES: dict[str, str] = {**ARTICLES, **OUTSIDE_SOURCES}
+"""Every source id a lesson, fact or question may cite."""
 
 # The facts checklist of ../shared/sources/README.md, one id per line, so a test can check
 # that the course teaches each in a lesson (``Fact.checklist``) and tests it in a question
