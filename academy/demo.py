@@ -476,8 +476,9 @@ def _username(name: str, number: int, pool: int) -> str:
     return base if number < pool else f"{base}{number // pool + 1}"
 
 
-def describe(result: DemoResult, url: str) -> str:
-    """What the demo made and how to sign in, for the terminal."""
+def describe(result: DemoResult, url: str, *, start_hint: bool = True) -> str:
+    """What the demo made and how to sign in, for the terminal (and how to start the app, unless
+    the caller is about to start it)."""
     width = max(len(account.username) for account in result.accounts)
     lines = [
         f"Demo organisation created in {url}:",
@@ -488,5 +489,6 @@ def describe(result: DemoResult, url: str) -> str:
     ]
     for account in result.accounts:
         lines.append(f"  {account.role:<8} {account.username:<{width}}  {account.password}   {account.note}")
-    lines += ["", "Start the app with: streamlit run app.py"]
+    if start_hint:
+        lines += ["", "Start the app with: bash scripts/run.sh"]
     return "\n".join(lines)

@@ -12,4 +12,7 @@ if [ ! -f "$stamp" ] || [ "$1" -nt "$stamp" ] || [ requirements.txt -nt "$stamp"
   "$VENV/bin/python" -m pip install --quiet -r "$1"
   touch "$stamp"
 fi
-export PATH="$PWD/$VENV/bin:$PATH"
+case "$VENV" in
+  /*) export PATH="$VENV/bin:$PATH" ;;
+  *) export PATH="$PWD/$VENV/bin:$PATH" ;;
+esac

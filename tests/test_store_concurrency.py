@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -98,9 +99,19 @@ def make_learners(store: Store, count: int) -> list[int]:
 
 
 def check_sqlite_integrity(url: str) -> None:
-    database = make_url(url).database
-    if database:
-        assert sqlite3.connect(database).execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    """SQLite's own integrity check on a SQLite store; nothing for PostgreSQL, whose URL also names a
+    database (``.../test``) that sqlite3.connect would create as an empty file in the working directory."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return
+    with closing(sqlite3.connect(f"file:{parsed.database}?mode=rw", uri=True)) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_integrity_check_creates_no_file_for_a_postgresql_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    check_sqlite_integrity("postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.slow

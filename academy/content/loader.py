@@ -20,8 +20,8 @@ from pydantic import BaseModel, ValidationError
 from academy.content.lint import lint_bank, lint_module
 from academy.content.schema import Course, Module, QuizBank
 from academy.content.yaml_source import Loc, SourceMap, YamlSourceError, format_loc, read_yaml
+from academy.paths import PROJECT_ROOT
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_LESSONS = PROJECT_ROOT / "lessons"
 DEFAULT_QUIZZES = PROJECT_ROOT / "quizzes"
 YAML_SUFFIXES = {".yaml", ".yml"}

@@ -103,6 +103,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="read one password for every demo account from stdin (default: random, printed)",
     )
+    demo.add_argument(
+        "--no-start-hint", action="store_true", help="leave out how to start the app (scripts/run.sh starts it next)"
+    )
     demo.set_defaults(func=run_demo)
 
 
@@ -202,5 +205,5 @@ def run_demo(args: argparse.Namespace) -> int:
         return 1
     finally:
         store.close()
-    print(describe(result, store.url))
+    print(describe(result, store.url, start_hint=not args.no_start_hint))
     return 0

@@ -23,12 +23,12 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
 
+from academy.paths import PROJECT_ROOT
 from academy.store.model import StoreBusyError
 
 logger = logging.getLogger(__name__)
 
 ENV_VAR = "ACADEMY_DATABASE_URL"
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_URL = "sqlite:///progress/academy.db"
 
 SQLITE_BUSY_TIMEOUT_MS = 5_000
