@@ -9,7 +9,11 @@ in the database and calls these rules; pages sign people in through
 
 from __future__ import annotations
 
+import os
 import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -31,6 +35,14 @@ ROLES: tuple[str, ...] = tuple(role.value for role in Role)
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._@+-]{0,63}$")
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024  # argon2 copes with more, but nobody types this; it bounds the work per try
+# Display and team names: room for any real name, and within the columns (VARCHAR 200 / 100) on
+# PostgreSQL, which refuses longer text where SQLite would quietly keep it.
+MAX_DISPLAY_NAME_LENGTH = 100
+MAX_TEAM_NAME_LENGTH = 100
+# Bidirectional embeddings, overrides and isolates: they make "ana" display as another name.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Control characters (NUL, line breaks, tabs...), line and paragraph separators, surrogates.
+_REFUSED_CATEGORIES = frozenset({"Cc", "Zl", "Zp", "Cs"})
 
 # Throttling: the first FREE_FAILURES consecutive failures cost nothing; from then on every
 # failure locks the username for a delay that doubles each time, up to MAX_LOCK_SECONDS.
@@ -132,10 +144,33 @@ def check_password(password: str) -> str:
     return password
 
 
+def clean_name(text: str, what: str, *, max_length: int) -> str:
+    """The name everyone sees (NFC, single spaces), or AccountError naming the refused character.
+
+    The one rule for display and team names, checked before anything is written, so SQLite
+    and PostgreSQL give the same answer (PostgreSQL alone would refuse NUL and long text).
+    """
+    for character in text:
+        if unicodedata.category(character) in _REFUSED_CATEGORIES or character in _BIDI_CONTROLS:
+            raise AccountError(
+                f"{what} may not contain the control character U+{ord(character):04X}"
+                " (line breaks, tabs and direction overrides are refused)"
+            )
+    cleaned = " ".join(unicodedata.normalize("NFC", text).split())
+    if len(cleaned) > max_length:
+        raise AccountError(f"{what} is too long: at most {max_length} characters (it has {len(cleaned)})")
+    return cleaned
+
+
+def check_display_name(name: str) -> str:
+    """The cleaned display name; empty when none was given (the store then uses the username)."""
+    return clean_name(name, "display name", max_length=MAX_DISPLAY_NAME_LENGTH)
+
+
 def check_team_name(name: str) -> str:
-    cleaned = " ".join(name.split())
-    if not cleaned or len(cleaned) > 100:
-        raise AccountError(f"team name {name!r} must have 1-100 characters")
+    cleaned = clean_name(name, "team name", max_length=MAX_TEAM_NAME_LENGTH)
+    if not cleaned:
+        raise AccountError("a team name may not be empty")
     return cleaned
 
 
@@ -153,6 +188,26 @@ def configure_hasher(hasher: PasswordHasher) -> None:
 
 def hash_password(password: str) -> str:
     return _hasher.hash(check_password(password))
+
+
+# Each argon2 hash takes 64 MiB; more threads than cores would only queue behind each other.
+MAX_HASH_THREADS = 8
+
+Progress = Callable[[int, int], None]
+"""Called with (done, total) as slow work proceeds."""
+
+
+def hash_passwords(passwords: Sequence[str], progress: Progress | None = None) -> list[str]:
+    """Hash many passwords across the machine's cores (argon2 releases the GIL), in order."""
+    checked = [check_password(password) for password in passwords]
+    workers = max(1, min(os.cpu_count() or 1, MAX_HASH_THREADS, len(checked)))
+    hashes: list[str] = []
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="academy-hash") as pool:
+        for password_hash in pool.map(_hasher.hash, checked):
+            hashes.append(password_hash)
+            if progress is not None:
+                progress(len(hashes), len(checked))
+    return hashes
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:

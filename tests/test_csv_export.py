@@ -12,9 +12,7 @@ import pytest
 from academy.reports.csv_export import neutralise, to_csv, to_csv_bytes
 
 
-@pytest.mark.parametrize(
-    "text", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", '=HYPERLINK("http://evil.example","x")', "-"]
-)
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\r1", '=HYPERLINK("http://evil.example","x")', "-"])
 def test_text_a_spreadsheet_would_run_gets_a_quote(text: str) -> None:
     assert neutralise(text) == "'" + text
 
@@ -64,3 +62,30 @@ def test_bytes_have_a_byte_order_mark_for_excel() -> None:
     data = to_csv_bytes(pd.DataFrame({"name": ["Inès"]}))
     assert data.startswith(b"\xef\xbb\xbf")
     assert "Inès" in data.decode("utf-8-sig")
+
+
+@pytest.mark.parametrize(
+    ("text", "safe"),
+    [
+        ("Bob;=1+1;x", "Bob;'=1+1;x"),
+        ("Bob,+1", "Bob,'+1"),
+        ("Bob\t@SUM(A1)", "Bob\t'@SUM(A1)"),
+        ("Bob; -2+3", "Bob;' -2+3"),
+        ("Bob\n=1", "Bob\n'=1"),
+        ("\t=1", "'\t'=1"),
+        ("=a;=b", "'=a;'=b"),
+    ],
+)
+def test_a_formula_after_a_separator_is_neutralised_too(text: str, safe: str) -> None:
+    assert neutralise(text) == safe
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_no_cell_is_a_formula_whatever_separator_the_spreadsheet_uses(delimiter: str) -> None:
+    names = ["Bob;=1+1;x", "Eve,@SUM(A1)", "Tab\t+1", "Ana Silva", "Line\n-1"]
+    text = to_csv(pd.DataFrame({"display_name": names}))
+
+    cells = [cell for row in csv.reader(io.StringIO(text), delimiter=delimiter) for cell in row]
+
+    assert cells
+    assert not [cell for cell in cells if cell.lstrip(" ").startswith(("=", "+", "-", "@"))]

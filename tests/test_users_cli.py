@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from academy.auth import AccountError
 from academy.cli import build_parser, main
 from academy.store import Store, open_store
 
@@ -286,3 +287,95 @@ def test_every_store_command_is_documented() -> None:
 
     assert len(store_commands()) >= 9
     assert missing == []
+
+
+# --- roster import: hostile input --------------------------------------------------------
+
+
+@pytest.mark.parametrize("brk", ["\u2028", "\u0085"], ids=["U+2028", "U+0085"])
+def test_a_unicode_line_break_cannot_smuggle_in_an_admin(cli: Cli, tmp_path: Path, brk: str) -> None:
+    roster = write(
+        tmp_path,
+        f"username,display_name,role,teams,manages,password\ncarol2028,Carol{brk}mallory2,Mal,admin,,,Password-1234\n",
+    )
+
+    code, out, err = cli("users", "import", str(roster))
+
+    assert (code, out) == (1, "")
+    assert "roster.csv:2: more cells than columns" in err
+    assert usernames(cli) == []
+
+
+def test_a_long_or_nul_display_name_is_a_line_error_on_every_database(cli: Cli, tmp_path: Path) -> None:
+    roster = write(tmp_path, f"username,display_name\nana,{'x' * 5000}\nben,Ben\x00Ode\ncleo,Cleo\n")
+
+    code, out, err = cli("users", "import", str(roster))
+
+    assert (code, out) == (1, "")
+    assert "roster.csv:2: display name is too long" in err
+    assert "roster.csv:3: display name may not contain the control character U+0000" in err
+    assert "Traceback" not in err
+    assert "$argon2" not in err
+    assert usernames(cli) == []
+
+
+def test_passwords_that_cannot_be_written_mean_nothing_is_imported(cli: Cli, tmp_path: Path) -> None:
+    roster = write(tmp_path, "username\nana\nben\n")
+
+    code, out, err = cli("users", "import", str(roster), "--passwords-out", str(tmp_path / "nowhere" / "pw.csv"))
+
+    assert (code, out) == (1, "")
+    assert "cannot write the passwords" in err
+    assert "nothing imported" in err
+    assert usernames(cli) == []
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["roster.csv"]
+
+
+def test_an_existing_passwords_file_is_replaced_owner_only(cli: Cli, tmp_path: Path) -> None:
+    roster = write(tmp_path, "username\nana\n")
+    passwords_file = tmp_path / "pw.csv"
+    passwords_file.write_text("old content\n")
+    passwords_file.chmod(0o644)
+
+    code, _, _ = cli("users", "import", str(roster), "--passwords-out", str(passwords_file))
+
+    assert code == 0
+    assert stat.S_IMODE(passwords_file.stat().st_mode) == 0o600
+    assert passwords_file.read_text().splitlines()[0] == "username,password"
+    assert [line.split(",")[0] for line in passwords_file.read_text().splitlines()[1:]] == ["ana"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["pw.csv", "roster.csv"]  # no temporary left
+
+
+def test_a_failed_commit_leaves_no_passwords_file(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    roster = write(tmp_path, "username\nana\n")
+    passwords_file = tmp_path / "pw.csv"
+
+    def fail(*_args: object, **_kwargs: object) -> None:
+        raise AccountError("the same username appears twice")
+
+    monkeypatch.setattr(Store, "create_users", fail)
+    code, _, err = cli("users", "import", str(roster), "--passwords-out", str(passwords_file))
+
+    assert code == 1
+    assert "appears twice" in err
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["roster.csv"]
+
+
+def test_a_large_import_counts_its_progress(cli: Cli, tmp_path: Path) -> None:
+    roster = write(tmp_path, "username\n" + "".join(f"user{index:02}\n" for index in range(20)))
+
+    code, out, err = cli("users", "import", str(roster), "--passwords-out", str(tmp_path / "pw.csv"))
+
+    assert code == 0
+    assert "imported 20 account(s)" in out
+    counts = re.findall(r"hashing passwords: (\d+)/20", err)
+    assert counts[-1] == "20"
+    assert len(counts) >= 5
+
+
+def test_the_docs_give_the_password_length_the_code_requires() -> None:
+    from academy import auth
+
+    text = DOCS.read_text(encoding="utf-8")
+    assert f"at least {auth.MIN_PASSWORD_LENGTH} characters" in text
+    assert "at least 8 characters" not in text

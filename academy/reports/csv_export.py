@@ -6,22 +6,33 @@ LibreOffice and Google Sheets: a learner named ``=HYPERLINK(...)`` could run it 
 manager's machine. Such cells get a leading single quote, which spreadsheets show as
 text (OWASP's "CSV injection" advice). Numbers are left alone: ``-3`` written by pandas
 from a number is a number, not a formula.
+
+The file is comma-separated, but many spreadsheets (continental Excel, LibreOffice's import)
+split on ``;`` or tab too, so ``Bob;=1+1`` would open as two cells, the second a formula. A
+formula character right after ``,``, ``;``, tab or a line break inside the text gets the
+same quote, so the cell is safe whatever separator it is opened with.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from datetime import datetime
 from typing import Any
 
 import pandas as pd
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# A formula character (after optional spaces) following a separator some spreadsheet may use.
+_INNER_FORMULA = re.compile(r"(?<=[,;\t\r\n])(?=[ ]*[=+\-@])")
 
 
 def neutralise(value: Any) -> Any:
-    """The value, with a single quote in front when it is text a spreadsheet would run."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+    """The value, with a single quote before any part that a spreadsheet would run."""
+    if not isinstance(value, str):
+        return value
+    value = _INNER_FORMULA.sub("'", value)
+    if value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
 

@@ -68,13 +68,17 @@ class AccountsMixin(StoreBase):
         password_hash = auth.hash_password(account.password)  # slow on purpose: outside the transaction
         return self._write(lambda connection: self._insert_user(connection, account, password_hash))
 
-    def create_users(self, accounts: Sequence[NewAccount]) -> list[User]:
-        """Create many accounts, their teams and memberships: all of them, or none."""
+    def create_users(self, accounts: Sequence[NewAccount], progress: auth.Progress | None = None) -> list[User]:
+        """Create many accounts, their teams and memberships: all of them, or none.
+
+        The passwords are hashed first, in parallel and outside the transaction; ``progress``
+        hears (hashed, total) after each one.
+        """
         checked = [_checked(account) for account in accounts]
         names = [account.username for account in checked]
         if len(set(names)) != len(names):
             raise AccountError("the same username appears twice")
-        hashes = [auth.hash_password(account.password) for account in checked]
+        hashes = auth.hash_passwords([account.password for account in checked], progress)
 
         def work(connection: Connection) -> list[User]:
             created = [self._insert_user(connection, a, h) for a, h in zip(checked, hashes, strict=True)]
@@ -251,7 +255,11 @@ class AccountsMixin(StoreBase):
         return team_from(row) if row else None
 
     def team_by_name(self, name: str) -> Team | None:
-        query = select(teams).where(teams.c.name == " ".join(name.split()))
+        try:
+            team_name = auth.check_team_name(name)
+        except AccountError:
+            return None  # no team can have a name the rules refuse
+        query = select(teams).where(teams.c.name == team_name)
         row = self._read(lambda connection: connection.execute(query).mappings().first())
         return team_from(row) if row else None
 
@@ -383,7 +391,7 @@ def _checked(account: NewAccount) -> NewAccount:
     return NewAccount(
         username=username,
         password=auth.check_password(account.password),
-        display_name=" ".join(account.display_name.split()) or username,
+        display_name=auth.check_display_name(account.display_name) or username,
         role=auth.check_role(account.role).value,
         teams=tuple(auth.check_team_name(team) for team in account.teams),
         manages=tuple(auth.check_team_name(team) for team in account.manages),

@@ -9,27 +9,19 @@ users of the machine could read them: they are typed at a prompt, read from stdi
 from __future__ import annotations
 
 import argparse
-import csv
 import getpass
 import json
-import os
-import secrets
 import sys
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from academy import auth
+from academy import auth, roster
 from academy.auth import AccountError, UnknownUserError
 from academy.store import migrations
 from academy.store.accounts import NewAccount
 from academy.store.config import create_store_engine, describe_url, resolve_url
 from academy.store.repository import Store, open_store
-
-ROSTER_COLUMNS = ("username", "display_name", "role", "teams", "manages", "password")
-COLUMN_ALIASES = {"team": "teams", "name": "display_name"}
-LIST_SEPARATOR = ";"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -207,23 +199,38 @@ def run_users_set_password(args: argparse.Namespace) -> int:
 
 def run_users_import(args: argparse.Namespace) -> int:
     try:
-        text = args.roster.read_text(encoding="utf-8-sig")  # spreadsheets like to add a BOM
+        text = roster.read_roster(args.roster)
     except (OSError, UnicodeDecodeError) as error:
         print(f"{args.roster}: cannot read: {error}", file=sys.stderr)
         return 1
 
     def work(store: Store) -> int:
-        accounts, problems = check_roster(text.splitlines(keepends=True), store)
+        entries, problems = roster.check_roster(text, {user.username for user in store.list_users()})
         if problems:
             for problem in problems:
                 print(f"{args.roster}:{problem.line}: {problem.message}", file=sys.stderr)
             print(f"nothing imported: {len(problems)} problem(s)", file=sys.stderr)
             return 1
-        created = store.create_users([entry.account for entry in accounts])
+        generated = roster.generated_passwords(entries)
+        accounts = [entry.account for entry in entries]
+        if not generated or args.passwords_out is None:
+            created = store.create_users(accounts, progress=_counter("hashing passwords"))
+            print(f"imported {len(created)} account(s) from {args.roster}")
+            if generated:
+                sys.stdout.write(roster.passwords_csv(generated))
+            return 0
+        # The passwords file is written before the commit: if it cannot be, nothing is imported.
+        with roster.PasswordsFile(args.passwords_out) as passwords:
+            try:
+                passwords.prepare(generated)
+            except OSError as error:
+                print(f"{args.passwords_out}: cannot write the passwords: {error}", file=sys.stderr)
+                print("nothing imported", file=sys.stderr)
+                return 1
+            created = store.create_users(accounts, progress=_counter("hashing passwords"))
+            passwords.publish()
         print(f"imported {len(created)} account(s) from {args.roster}")
-        generated = [(entry.account.username, entry.account.password) for entry in accounts if entry.generated]
-        if generated:
-            _write_passwords(generated, args.passwords_out)
+        print(f"generated passwords written to {args.passwords_out} (readable by you only)")
         return 0
 
     return _with_store(args, work)
@@ -263,107 +270,31 @@ def run_learner_delete(args: argparse.Namespace) -> int:
     return _with_store(args, work)
 
 
-# --- roster ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class RosterProblem:
-    line: int
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
-class RosterEntry:
-    line: int
-    account: NewAccount
-    generated: bool
-
-
-def check_roster(lines: Sequence[str], store: Store) -> tuple[list[RosterEntry], list[RosterProblem]]:
-    """Check every row of a roster; the accounts are valid only if the problems list is empty."""
-    reader = csv.DictReader(lines)
-    header = [COLUMN_ALIASES.get(name.strip(), name.strip()) for name in reader.fieldnames or []]
-    if "username" not in header:
-        return [], [
-            RosterProblem(1, f"the header must name a 'username' column (columns: {', '.join(ROSTER_COLUMNS)})")
-        ]
-    unknown = [name for name in header if name not in ROSTER_COLUMNS]
-    if unknown:
-        return [], [RosterProblem(1, f"unknown column(s) {', '.join(unknown)}; known: {', '.join(ROSTER_COLUMNS)}")]
-    reader.fieldnames = header
-    entries: list[RosterEntry] = []
-    problems: list[RosterProblem] = []
-    first_line: dict[str, int] = {}
-    existing = {user.username for user in store.list_users()}
-    for row in reader:
-        line = reader.line_num
-        if None in row:
-            problems.append(RosterProblem(line, "more cells than columns"))
-            continue
-        entry, errors = _check_row(row, line)
-        problems += [RosterProblem(line, error) for error in errors]
-        if entry is None:
-            continue
-        name = entry.account.username
-        if name in first_line:
-            problems.append(RosterProblem(line, f"username {name!r} already on line {first_line[name]}"))
-        elif name in existing:
-            problems.append(RosterProblem(line, f"username {name!r} is taken"))
-        first_line.setdefault(name, line)
-        entries.append(entry)
-    if not entries and not problems:
-        problems.append(RosterProblem(1, "no rows"))
-    return entries, problems
-
-
-def _check_row(row: dict[str, str | None], line: int) -> tuple[RosterEntry | None, list[str]]:
-    cell = {name: (value or "").strip() for name, value in row.items()}
-    errors: list[str] = []
-
-    def checked(check: Callable[[str], object], value: str) -> None:
-        try:
-            check(value)
-        except AccountError as error:
-            errors.append(str(error))
-
-    checked(auth.check_username, cell["username"])
-    checked(auth.check_role, cell.get("role") or "learner")
-    teams = _split(cell.get("teams", ""))
-    manages = _split(cell.get("manages", ""))
-    for team in teams + manages:
-        checked(auth.check_team_name, team)
-    password = cell.get("password", "")
-    if password:
-        checked(auth.check_password, password)
-    if errors:
-        return None, errors
-    account = NewAccount(
-        username=auth.check_username(cell["username"]),
-        password=password or generate_password(),
-        display_name=cell.get("display_name", ""),
-        role=cell.get("role") or "learner",
-        teams=tuple(teams),
-        manages=tuple(manages),
-    )
-    return RosterEntry(line, account, generated=not password), []
-
-
-def _split(value: str) -> list[str]:
-    return [part.strip() for part in value.split(LIST_SEPARATOR) if part.strip()]
-
-
 # --- helpers ---------------------------------------------------------------------------
 
 
-def generate_password() -> str:
-    return secrets.token_urlsafe(12)
+def _counter(what: str, stream: TextIO | None = None, minimum: int = 10) -> auth.Progress:
+    """A progress counter on stderr: rewritten in place on a terminal, every tenth in a log."""
+    out = stream or sys.stderr
+    live = out.isatty()
+
+    def report(done: int, total: int) -> None:
+        if total < minimum:
+            return
+        if live:
+            out.write(f"\r{what}: {done}/{total}" + ("\n" if done == total else ""))
+            out.flush()
+        elif done == total or done % max(1, total // 10) == 0:
+            print(f"{what}: {done}/{total}", file=out)
+
+    return report
 
 
 def _password(args: argparse.Namespace, stdin: TextIO | None = None) -> str | None:
     """The new password from stdin, a prompt, or the generator; None (after a message) if unusable."""
     stdin = stdin or sys.stdin
     if args.generate_password:
-        return generate_password()
+        return roster.generate_password()
     if args.password_stdin:
         password = stdin.readline().rstrip("\r\n")
     elif stdin.isatty():
@@ -379,21 +310,6 @@ def _password(args: argparse.Namespace, stdin: TextIO | None = None) -> str | No
     except AccountError as error:
         print(error, file=sys.stderr)
         return None
-
-
-def _write_passwords(generated: list[tuple[str, str]], path: Path | None) -> None:
-    if path is None:
-        writer = csv.writer(sys.stdout)
-        writer.writerow(["username", "password"])
-        writer.writerows(generated)
-        return
-    # Created readable by the owner only: it holds passwords.
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["username", "password"])
-        writer.writerows(generated)
-    print(f"generated passwords written to {path}")
 
 
 def _with_store(args: argparse.Namespace, work: Callable[[Store], int]) -> int:

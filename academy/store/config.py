@@ -76,7 +76,7 @@ def create_store_engine(url: URL) -> Engine:
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(url)
     if url.get_backend_name() == "postgresql":
-        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, hide_parameters=True)
     raise ValueError(f"unsupported database {describe_url(url)}: use sqlite:/// or postgresql://")
 
 
@@ -86,6 +86,9 @@ def _sqlite_engine(url: URL) -> Engine:
         Path(url.database or "").parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
         url,
+        # A failed statement's message would otherwise carry its values (a password hash,
+        # a learner's answer) into logs and tracebacks.
+        hide_parameters=True,
         connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
         # One shared connection keeps an in-memory database alive; files get a normal pool.
         **({"poolclass": StaticPool} if in_memory else {}),
