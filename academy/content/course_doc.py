@@ -7,6 +7,7 @@ from collections import Counter
 
 from academy.content.schema import Course, Fact, Module
 from academy.content.sources import SOURCES
+from academy.review import PLAYERS, course_players
 
 _FIGURE = re.compile(r"\d|\b(?:twice|two|three|four|five|six|seven|eight|nine|ten)\b|\bper ?cent\b", re.IGNORECASE)
 
@@ -79,6 +80,29 @@ def _figures(course: Course) -> list[str]:
     return [*lines, ""]
 
 
+def _players(course: Course) -> list[str]:
+    players = course_players(course)
+    if not players:
+        return []
+    titles = {(module.id, scenario.id): scenario.title for module in course.modules for scenario in module.scenarios}
+    lines = [
+        "## Test-wise players",
+        "",
+        "Four players who never read the replies, run through every role-play by `python -m academy review`:",
+        "always the longest reply, always the shortest, always the one written first, and one at random",
+        "(1,000 runs, fixed seed). Each cell is the score as a share of the best (the debrief's headline)",
+        "and the share of runs reaching the best ending. A content-blind player near 100 % means the",
+        "score rewards a habit, not the skill (rules in [authoring.md](authoring.md#review-weak-not-broken)).",
+        "",
+        "| module | role-play | " + " | ".join(label for label, _, _ in PLAYERS.values()) + " |",
+        "| --- | --- | " + " | ".join("---" for _ in PLAYERS) + " |",
+    ]
+    for (module_id, scenario_id), figures in players.items():
+        cells = " | ".join(f"{f.share_of_best:.0%} / {f.best_ending_share:.0%}" for f in figures)
+        lines.append(f"| {module_id} | {_cell(titles[module_id, scenario_id])} | {cells} |")
+    return [*lines, ""]
+
+
 def render_course_doc(course: Course) -> str:
     lines = [
         "# The course",
@@ -92,4 +116,5 @@ def render_course_doc(course: Course) -> str:
     for module in course.modules:
         lines += _module_section(course, module)
     lines += _figures(course)
+    lines += _players(course)
     return "\n".join(lines)

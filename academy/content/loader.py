@@ -46,6 +46,16 @@ class LoadResult:
     problems: tuple[Problem, ...] = ()
     broken: dict[str, tuple[Problem, ...]] = field(default_factory=dict)
     """File name -> its problems, for every file left out of the course."""
+    sources: dict[tuple[str, str], tuple[Path, SourceMap]] = field(default_factory=dict)
+    """("module" or "bank", id) -> the file it was loaded from and where each of its values sits."""
+
+    def position(self, kind: str, owner_id: str, loc: Loc) -> tuple[Path, int] | None:
+        """File and line of a field (its key) or list item of a loaded module or bank, if known."""
+        found = self.sources.get((kind, owner_id))
+        if found is None:
+            return None
+        path, source_map = found
+        return path, source_map.key_position(loc).line
 
     @property
     def ok(self) -> bool:
@@ -265,7 +275,9 @@ def load_files(
         versions={m.id: content_version(m, bank_models.get(m.quiz or "")) for m in ordered},  # type: ignore[attr-defined]
     )
     all_problems = tuple(p for problems in broken.values() for p in problems)
-    return LoadResult(course, all_problems, {str(path): tuple(probs) for path, probs in broken.items()})
+    sources = {("module", key): (p.path, p.source_map) for key, p in modules.items()}
+    sources |= {("bank", key): (p.path, p.source_map) for key, p in banks.items()}
+    return LoadResult(course, all_problems, {str(path): tuple(probs) for path, probs in broken.items()}, sources)
 
 
 def _peek(path: Path, key: str) -> str | None:

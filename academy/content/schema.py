@@ -67,6 +67,10 @@ class Condition(Strict):
     variable: Slug
     op: Literal["<", "<=", ">", ">=", "==", "!="]
     value: int
+    hint: Text | None = None
+    """What the learner is told about this gate while it is closed (shown under the replies,
+    e.g. "Earn more of her trust before asking for a favour"). A gate with no hint is hidden:
+    ``python -m academy review`` reports it."""
 
 
 class Customer(Strict):
@@ -116,6 +120,9 @@ class Ending(Strict):
     debrief: Text
     score: Annotated[int, Field(ge=-100, le=100)] = 0
     """Bonus (or penalty) added to the run's score on reaching this ending."""
+    assumes: list[Slug] = []
+    """Steps this ending's text takes for granted: node ids the run must have passed through, or
+    variables it must have set (to anything but 0). ``review`` checks every path to the ending."""
 
 
 class Scenario(Strict):
@@ -153,6 +160,9 @@ class Module(Strict):
 
 # --- quiz banks -----------------------------------------------------------------------
 
+Level = Literal["recall", "understand", "apply"]
+LEVELS: tuple[str, ...] = ("recall", "understand", "apply")
+
 
 class Option(Strict):
     id: Slug
@@ -170,6 +180,9 @@ class QuestionBase(Strict):
     points: Annotated[float, Field(gt=0, le=100)] = 1.0
     covers: list[ChecklistId] = []
     """The lines of the sources' facts checklist this question tests."""
+    level: Level | None = None
+    """What the question asks of the learner: recall (a fact, figure or name), understand
+    (explain, tell apart) or apply (decide what to do in a situation)."""
 
 
 class SingleChoice(QuestionBase):

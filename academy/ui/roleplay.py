@@ -131,6 +131,11 @@ def _choices(run: Run, scenario: Scenario, state: engine.RunState) -> None:
         # The step is part of the key: a double click cannot answer the next node too.
         if st.button(md(choice.text), key=f"choice-{run.id}-{step}-{index}", width="stretch"):
             _choose(run, scenario, state, index)
+    # A closed reply whose condition carries a hint is announced, so no gate is a secret.
+    offered_indexes = {index for index, _ in offered}
+    for index, choice in enumerate(_node(scenario, state.node).choices):
+        if index not in offered_indexes and choice.when is not None and choice.when.hint:
+            st.caption(f":material/lock: {md(choice.when.hint)}")
 
 
 def _choose(run: Run, scenario: Scenario, state: engine.RunState, index: int) -> None:
