@@ -1,21 +1,25 @@
 """Accounts, roles and teams: the rules, kept apart from where they are stored.
 
 This module decides what a valid username and password are, how passwords are
-hashed (argon2id), and how hard a username is throttled after failed sign-ins.
-``academy.store`` keeps the accounts, teams, memberships and throttle counters
-in the database and calls these rules; pages sign people in through
-``Store.authenticate``.
+hashed (argon2id), how hard a username and a client address are throttled after
+failed sign-ins, how many hashes may run at once, and how long a signed-in session
+lives. ``academy.store`` keeps the accounts, sessions and throttle counters in the
+database and calls these rules; the sign-in route calls ``Store.authenticate``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import secrets
+import threading
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
 
@@ -44,13 +48,21 @@ _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u20
 # Control characters (NUL, line breaks, tabs...), line and paragraph separators, surrogates.
 _REFUSED_CATEGORIES = frozenset({"Cc", "Zl", "Zp", "Cs"})
 
-# Throttling: the first FREE_FAILURES consecutive failures cost nothing; from then on every
-# failure locks the username for a delay that doubles each time, up to MAX_LOCK_SECONDS.
+# Throttling, per username and per client address: the first failures cost nothing; from
+# then on every failure locks the key for a delay that doubles each time, up to
+# MAX_LOCK_SECONDS. An address is shared by whole offices (NAT), so it gets more free tries.
+# A username's lock holds only against addresses that have failed recently themselves: a
+# correct password from a clean address still signs in, so strangers cannot lock anyone out.
 FREE_FAILURES = 5
+ADDRESS_FREE_FAILURES = 20
 FIRST_LOCK_SECONDS = 5.0
 MAX_LOCK_SECONDS = 15 * 60.0
+# Failures older than this are forgotten and their rows deleted (most are for names that
+# do not exist: an attacker spraying random usernames must not grow the table for ever).
+THROTTLE_MEMORY = timedelta(hours=1)
 
 SIGN_IN_FAILED_MESSAGE = "Username or password is incorrect."
+BUSY_MESSAGE = "The server is busy signing other people in: try again in a moment."
 
 
 class AccountError(ValueError):
@@ -59,6 +71,14 @@ class AccountError(ValueError):
 
 class UserExistsError(AccountError):
     """The username is taken."""
+
+
+class LastAdminError(AccountError):
+    """The change would leave the platform without an enabled administrator."""
+
+
+class AlreadySetUpError(AccountError):
+    """First-run set-up was asked for, but an administrator exists already."""
 
 
 class UnknownUserError(LookupError):
@@ -100,6 +120,8 @@ class AuthResult:
 
     user: User | None
     retry_after: float = 0.0
+    busy: bool = False
+    """Refused unchecked because the server already hashes as many passwords as it may."""
 
     @property
     def ok(self) -> bool:
@@ -109,6 +131,8 @@ class AuthResult:
     def message(self) -> str:
         if self.user is not None:
             return ""
+        if self.busy:
+            return BUSY_MESSAGE
         if self.retry_after > 0:
             return f"{SIGN_IN_FAILED_MESSAGE} Too many failed tries: wait {self.retry_after:.0f} s."
         return SIGN_IN_FAILED_MESSAGE
@@ -239,9 +263,120 @@ def _dummy_hash() -> str:
 # --- throttling ------------------------------------------------------------------------
 
 
-def lock_seconds(consecutive_failures: int) -> float:
-    """How long a username is locked after this many consecutive failed sign-ins."""
-    if consecutive_failures < FREE_FAILURES:
+def lock_seconds(consecutive_failures: int, free: int = FREE_FAILURES) -> float:
+    """How long a key (username or address) is locked after this many consecutive failed sign-ins."""
+    if consecutive_failures < free:
         return 0.0
-    doublings = min(consecutive_failures - FREE_FAILURES, 32)
+    doublings = min(consecutive_failures - free, 32)
     return min(FIRST_LOCK_SECONDS * 2.0**doublings, MAX_LOCK_SECONDS)
+
+
+# --- the cap on concurrent password hashes ----------------------------------------------
+
+HASH_SLOTS_ENV = "ACADEMY_SIGN_IN_HASHES"
+
+
+def default_hash_slots() -> int:
+    """Half the cores (at least one): each hash takes a core and 64 MiB, and learners need the rest."""
+    configured = os.environ.get(HASH_SLOTS_ENV, "").strip()
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    return max(1, (os.cpu_count() or 2) // 2)
+
+
+class HashSlots:
+    """How many unauthenticated password checks may run at once in this process.
+
+    Over the cap a sign-in is answered "busy" at once instead of queueing: a burst of
+    tries then costs neither memory (each argon2 hash holds 64 MiB) nor the learners' CPU.
+    """
+
+    def __init__(self, slots: int) -> None:
+        self.slots = slots
+        self._semaphore = threading.BoundedSemaphore(slots)
+
+    @contextmanager
+    def slot(self) -> Iterator[bool]:
+        """Yields True with a slot held, or False at once when none is free."""
+        acquired = self._semaphore.acquire(blocking=False)
+        try:
+            yield acquired
+        finally:
+            if acquired:
+                self._semaphore.release()
+
+
+sign_in_hashes = HashSlots(default_hash_slots())
+
+
+def configure_hash_slots(slots: int) -> None:
+    global sign_in_hashes
+    sign_in_hashes = HashSlots(slots)
+
+
+# --- sessions --------------------------------------------------------------------------
+
+SESSION_IDLE_ENV = "ACADEMY_SESSION_IDLE_HOURS"
+SESSION_MAX_ENV = "ACADEMY_SESSION_MAX_DAYS"
+# last_seen_at is written at most this often per session, not on every rerun.
+SESSION_TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+@dataclass(frozen=True, slots=True)
+class SessionPolicy:
+    """How long a signed-in session lives: ``idle`` since its last use, ``absolute`` since sign-in."""
+
+    idle: timedelta = timedelta(hours=12)
+    absolute: timedelta = timedelta(days=14)
+
+    @classmethod
+    def from_env(cls) -> SessionPolicy:
+        default = cls()
+        return cls(
+            idle=_hours_from_env(SESSION_IDLE_ENV, default.idle, unit=timedelta(hours=1)),
+            absolute=_hours_from_env(SESSION_MAX_ENV, default.absolute, unit=timedelta(days=1)),
+        )
+
+
+def _hours_from_env(name: str, default: timedelta, *, unit: timedelta) -> timedelta:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise AccountError(f"{name}={raw!r} is not a number") from None
+    if value <= 0:
+        raise AccountError(f"{name} must be greater than 0")
+    return value * unit
+
+
+@dataclass(frozen=True, slots=True)
+class SessionInfo:
+    """One signed-in session, as an administrator sees it (never its token)."""
+
+    id: int
+    user_id: int
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+    user_agent: str
+    address: str
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    """Who a session cookie belongs to."""
+
+    session_id: int
+    user: User
+
+
+def new_session_token() -> str:
+    """The cookie's value: 256 random bits. Only its digest is stored."""
+    return secrets.token_urlsafe(32)
+
+
+def token_digest(token: str) -> str:
+    # A fast hash is right here: the token is random, not a password, so nothing is guessed offline.
+    return hashlib.sha256(token.encode()).hexdigest()

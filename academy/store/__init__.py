@@ -5,7 +5,20 @@ a ``Store`` whose methods return frozen dataclasses. SQLite by default
 (progress/academy.db), PostgreSQL when ``ACADEMY_DATABASE_URL`` says so.
 """
 
-from academy.auth import AccountError, AuthResult, Role, Team, UnknownUserError, User, UserExistsError
+from academy.auth import (
+    AccountError,
+    AlreadySetUpError,
+    AuthResult,
+    LastAdminError,
+    Role,
+    SessionInfo,
+    SessionPolicy,
+    SignedIn,
+    Team,
+    UnknownUserError,
+    User,
+    UserExistsError,
+)
 from academy.store.accounts import NewAccount
 from academy.store.analysis import Rows
 from academy.store.config import DEFAULT_URL, ENV_VAR, resolve_url
@@ -45,6 +58,7 @@ __all__ = [
     "DEFAULT_URL",
     "ENV_VAR",
     "AccountError",
+    "AlreadySetUpError",
     "Answer",
     "AnswerRow",
     "Assignment",
@@ -57,6 +71,7 @@ __all__ = [
     "ChoiceRow",
     "Coverage",
     "InvalidActionError",
+    "LastAdminError",
     "LearningRecord",
     "LessonProgress",
     "ModuleSummary",
@@ -68,6 +83,9 @@ __all__ = [
     "Run",
     "RunChoice",
     "RunClosedError",
+    "SessionInfo",
+    "SessionPolicy",
+    "SignedIn",
     "Status",
     "Store",
     "StoreBusyError",

@@ -4,20 +4,35 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, Select, delete, exists, func, select, update
+from sqlalchemy import Connection, RowMapping, Select, delete, exists, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from academy import auth
-from academy.auth import AccountError, AuthResult, Role, Team, UnknownUserError, User, UserExistsError
+from academy.auth import (
+    AccountError,
+    AlreadySetUpError,
+    LastAdminError,
+    Role,
+    Team,
+    UnknownUserError,
+    User,
+    UserExistsError,
+)
 from academy.store.base import StoreBase
 from academy.store.model import NotFoundError
-from academy.store.tables import memberships, sign_in_throttle, teams, users
+from academy.store.tables import memberships, sessions, sign_in_throttle, teams, users
 
 MEMBER = "member"
 MANAGER = "manager"
+USER_SCOPE = "user"
+ADDRESS_SCOPE = "address"
+# Every transaction that could leave no enabled administrator (disable, demote, delete, first
+# set-up) takes this PostgreSQL advisory lock first, so two of them run one after the other and
+# the second sees the first's result. SQLite needs none: its write transactions (BEGIN
+# IMMEDIATE) already run one at a time.
+_ADMIN_GUARD_LOCK = 0x4143_4144_4D49_4E  # "ACADMIN"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +72,7 @@ class AccountsMixin(StoreBase):
 
     def has_any_admin(self) -> bool:
         """True once an enabled administrator exists (the app asks for one on first run)."""
-        query = select(exists().where(users.c.role == Role.ADMIN.value, users.c.disabled.is_(False)))
+        query = select(exists().where(*_ENABLED_ADMIN))
         return bool(self._read(lambda connection: connection.execute(query).scalar()))
 
     def create_user(
@@ -67,6 +82,23 @@ class AccountsMixin(StoreBase):
         account = _checked(NewAccount(username, password, display_name, role))
         password_hash = auth.hash_password(account.password)  # slow on purpose: outside the transaction
         return self._write(lambda connection: self._insert_user(connection, account, password_hash))
+
+    def create_first_admin(self, username: str, password: str, *, display_name: str = "") -> User:
+        """First-run set-up: the administrator, only while no enabled one exists.
+
+        Atomic: of many set-up forms submitted at once exactly one creates its account; the
+        others get AlreadySetUpError (and the slow hash is done before the lock, not under it).
+        """
+        account = _checked(NewAccount(username, password, display_name, Role.ADMIN.value))
+        password_hash = auth.hash_password(account.password)
+
+        def work(connection: Connection) -> User:
+            self._lock_admin_guard(connection)
+            if connection.execute(select(exists().where(*_ENABLED_ADMIN))).scalar():
+                raise AlreadySetUpError("the academy is set up already: sign in")
+            return self._insert_user(connection, account, password_hash)
+
+        return self._write(work)
 
     def create_users(self, accounts: Sequence[NewAccount], progress: auth.Progress | None = None) -> list[User]:
         """Create many accounts, their teams and memberships: all of them, or none.
@@ -136,27 +168,38 @@ class AccountsMixin(StoreBase):
         return query
 
     def set_password(self, username: str, password: str) -> None:
-        """Replace a password and lift any sign-in lock on the account."""
+        """Replace a password, end every session of the account and lift any sign-in lock on it."""
         password_hash = auth.hash_password(password)
         name = auth.normalise_username(username)
 
         def work(connection: Connection) -> None:
-            changed = connection.execute(
+            user_id = connection.execute(
                 update(users)
                 .where(users.c.username == name)
                 .values(password_hash=password_hash, password_changed_at=self._now())
-            ).rowcount
-            if not changed:
+                .returning(users.c.id)
+            ).scalar()
+            if user_id is None:
                 raise UnknownUserError(username)
-            connection.execute(delete(sign_in_throttle).where(sign_in_throttle.c.username == name))
+            connection.execute(delete(sessions).where(sessions.c.user_id == user_id))
+            connection.execute(
+                delete(sign_in_throttle).where(sign_in_throttle.c.scope == USER_SCOPE, sign_in_throttle.c.key == name)
+            )
 
         self._write(work)
 
     def disable_user(self, username: str, *, disabled: bool = True) -> User:
-        """Disable (or with ``disabled=False`` enable) an account; its progress is kept."""
+        """Disable (or with ``disabled=False`` enable) an account; its progress is kept, its sessions end.
+
+        Raises LastAdminError rather than disable the last enabled administrator.
+        """
         return self._update_user(username, disabled=disabled)
 
     def set_role(self, username: str, role: str) -> User:
+        """Change a role; the account's sessions end (it signs in again with its new pages).
+
+        Raises LastAdminError rather than demote the last enabled administrator.
+        """
         return self._update_user(username, role=auth.check_role(role).value)
 
     def may_view_learner(self, viewer: User, learner_id: int) -> bool:
@@ -175,63 +218,6 @@ class AccountsMixin(StoreBase):
             .where(member.c.team_id == managed.c.team_id, member.c.user_id == learner_id, member.c.kind == MEMBER)
         )
         return bool(self._read(lambda connection: connection.execute(query).scalar()))
-
-    # --- sign-in ----------------------------------------------------------------------
-
-    def authenticate(self, username: str, password: str) -> AuthResult:
-        """Sign in. Failures never say whether the username exists; see ``academy.auth``."""
-        name = auth.normalise_username(username)
-        if not auth.USERNAME_PATTERN.fullmatch(name):
-            auth.verify_password(None, password)  # same work as for a real name
-            return AuthResult(user=None)
-        now = self._now()
-
-        def read(connection: Connection) -> tuple[Any, RowMapping | None]:
-            locked_until = connection.execute(
-                select(sign_in_throttle.c.locked_until).where(sign_in_throttle.c.username == name)
-            ).scalar()
-            row = (
-                connection.execute(select(*USER_COLUMNS, users.c.password_hash).where(users.c.username == name))
-                .mappings()
-                .first()
-            )
-            return locked_until, row
-
-        locked_until, row = self._read(read)
-        if locked_until is not None and locked_until > now:
-            return AuthResult(user=None, retry_after=(locked_until - now).total_seconds())
-        password_ok = auth.verify_password(row["password_hash"] if row else None, password)
-        if row is None or not password_ok or row["disabled"]:
-            return AuthResult(user=None, retry_after=self._count_failure(name, now))
-        new_hash = auth.hash_password(password) if auth.needs_rehash(row["password_hash"]) else None
-        self._write(lambda connection: self._clear_failures(connection, name, row["id"], new_hash))
-        return AuthResult(user=user_from(row))
-
-    def _count_failure(self, name: str, now: Any) -> float:
-        def work(connection: Connection) -> float:
-            statement = self._insert(connection, sign_in_throttle).values(
-                username=name, failures=1, locked_until=None, last_failure_at=now
-            )
-            statement = statement.on_conflict_do_update(
-                index_elements=[sign_in_throttle.c.username],
-                set_={"failures": sign_in_throttle.c.failures + 1, "last_failure_at": now},
-            ).returning(sign_in_throttle.c.failures)
-            failures = connection.execute(statement).scalar_one()
-            lock = auth.lock_seconds(failures)
-            if lock:
-                connection.execute(
-                    update(sign_in_throttle)
-                    .where(sign_in_throttle.c.username == name)
-                    .values(locked_until=now + timedelta(seconds=lock))
-                )
-            return lock
-
-        return self._write(work)
-
-    def _clear_failures(self, connection: Connection, name: str, user_id: int, new_hash: str | None) -> None:
-        connection.execute(delete(sign_in_throttle).where(sign_in_throttle.c.username == name))
-        if new_hash is not None:  # argon2 parameters were raised since this hash was made
-            connection.execute(update(users).where(users.c.id == user_id).values(password_hash=new_hash))
 
     # --- teams ------------------------------------------------------------------------
 
@@ -335,18 +321,31 @@ class AccountsMixin(StoreBase):
         name = auth.normalise_username(username)
 
         def work(connection: Connection) -> User:
-            row = (
-                connection.execute(
-                    update(users).where(users.c.username == name).values(**values).returning(*USER_COLUMNS)
-                )
-                .mappings()
-                .first()
-            )
-            if row is None:
+            self._lock_admin_guard(connection)
+            before = connection.execute(select(*USER_COLUMNS).where(users.c.username == name)).mappings().first()
+            if before is None:
                 raise UnknownUserError(username)
-            return user_from(row)
+            statement = update(users).where(users.c.id == before["id"]).values(**values)
+            row = connection.execute(statement.returning(*USER_COLUMNS)).mappings().one()
+            was, now = user_from(before), user_from(row)
+            if _is_enabled_admin(was) and not _is_enabled_admin(now):
+                self._ensure_an_admin_remains(connection)
+            if (was.role, was.disabled) != (now.role, now.disabled):
+                connection.execute(delete(sessions).where(sessions.c.user_id == now.id))
+            return now
 
         return self._write(work)
+
+    @staticmethod
+    def _lock_admin_guard(connection: Connection) -> None:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADMIN_GUARD_LOCK})
+
+    @staticmethod
+    def _ensure_an_admin_remains(connection: Connection) -> None:
+        """Inside the transaction that took the admin guard: refuse (roll back) a change that left none."""
+        if not connection.execute(select(exists().where(*_ENABLED_ADMIN))).scalar():
+            raise LastAdminError("this is the last enabled administrator: make another account an administrator first")
 
     def _team_id(self, connection: Connection, name: str) -> int:
         """The id of the team with this name, created if missing."""
@@ -384,6 +383,13 @@ class AccountsMixin(StoreBase):
     @staticmethod
     def _count(connection: Connection, query: Any) -> int:
         return int(connection.execute(select(func.count()).select_from(query.subquery())).scalar_one())
+
+
+_ENABLED_ADMIN = (users.c.role == Role.ADMIN.value, users.c.disabled.is_(False))
+
+
+def _is_enabled_admin(user: User) -> bool:
+    return user.role is Role.ADMIN and not user.disabled
 
 
 def _checked(account: NewAccount) -> NewAccount:

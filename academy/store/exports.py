@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import Connection, Select, delete, func, select
 
 from academy import auth
-from academy.auth import AccountError, Role, Team, UnknownUserError, User
-from academy.store.accounts import MEMBER, USER_COLUMNS, AccountsMixin, user_from
+from academy.auth import Role, Team, UnknownUserError, User
+from academy.store.accounts import MEMBER, USER_COLUMNS, USER_SCOPE, AccountsMixin, user_from
 from academy.store.analysis import choice_row_from
 from academy.store.base import StoreBase, chunks, ids_list
 from academy.store.model import FINISHED, AnswerRow, Attempt, ChoiceRow, LearningRecord, Run, Verb
@@ -30,6 +30,7 @@ from academy.store.tables import (
     reminders_sent,
     scenario_choices,
     scenario_runs,
+    sessions,
     sign_in_throttle,
     teams,
     users,
@@ -127,18 +128,11 @@ class ExportsMixin(ProgressMixin, AccountsMixin, StoreBase):
         name = auth.normalise_username(username)
 
         def work(connection: Connection) -> dict[str, int]:
+            self._lock_admin_guard(connection)
             row = connection.execute(select(users).where(users.c.username == name)).mappings().first()
             if row is None:
                 raise UnknownUserError(username)
             user = user_from(row)
-            if user.role is Role.ADMIN and not user.disabled:
-                other_admins = connection.execute(
-                    select(func.count()).where(
-                        users.c.role == Role.ADMIN.value, users.c.disabled.is_(False), users.c.id != user.id
-                    )
-                ).scalar_one()
-                if not other_admins:
-                    raise AccountError("this is the last administrator: create another one first")
             removed = {}
             for table in _LEARNER_TABLES:
                 removed[table.name] = connection.execute(delete(table).where(table.c.user_id == user.id)).rowcount
@@ -146,9 +140,12 @@ class ExportsMixin(ProgressMixin, AccountsMixin, StoreBase):
                 delete(reminders_sent).where(reminders_sent.c.recipient_id == user.id)
             ).rowcount
             removed[sign_in_throttle.name] = connection.execute(
-                delete(sign_in_throttle).where(sign_in_throttle.c.username == name)
+                delete(sign_in_throttle).where(sign_in_throttle.c.scope == USER_SCOPE, sign_in_throttle.c.key == name)
             ).rowcount
+            removed[sessions.name] = connection.execute(delete(sessions).where(sessions.c.user_id == user.id)).rowcount
             removed[users.name] = connection.execute(delete(users).where(users.c.id == user.id)).rowcount
+            if user.role is Role.ADMIN and not user.disabled:
+                self._ensure_an_admin_remains(connection)
             return removed
 
         return self._write(work)

@@ -8,9 +8,10 @@ from academy.store.base import Clock, utc_now
 from academy.store.config import create_store_engine, resolve_url
 from academy.store.exports import ExportsMixin
 from academy.store.programme import ProgrammeMixin
+from academy.store.signin import SignInMixin
 
 
-class Store(ExportsMixin, AnalysisMixin, ProgrammeMixin):
+class Store(SignInMixin, ExportsMixin, AnalysisMixin, ProgrammeMixin):
     """Accounts, teams, learner progress and the learning-record log, in one database.
 
     Every method is one short transaction; nothing it returns is tied to the database

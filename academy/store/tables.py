@@ -124,17 +124,6 @@ memberships = Table(
     Index(None, "user_id", "kind"),
 )
 
-sign_in_throttle = Table(
-    "sign_in_throttle",
-    metadata,
-    # Keyed by the name typed, whether or not such an account exists, so the lock itself
-    # cannot tell an attacker which usernames are real.
-    Column("username", String(64), primary_key=True),
-    Column("failures", Integer, nullable=False),
-    Column("locked_until", UTCDateTime, nullable=True),
-    Column("last_failure_at", UTCDateTime, nullable=False),
-)
-
 # --- learning (revision 0002) ----------------------------------------------------------
 
 learning_records = Table(
@@ -381,4 +370,39 @@ reminders_sent = Table(
     Column("sent_on", Date, nullable=False),
     Column("sent_at", UTCDateTime, nullable=False),
     PrimaryKeyConstraint("recipient_id", "item", "sent_on"),
+)
+
+
+# --- sessions and throttling (revision 0005) --------------------------------------------
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    # SHA-256 of the cookie's random token: a copy of the database signs nobody in.
+    Column("token_hash", String(64), nullable=False, unique=True),
+    _user_fk(),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("user_agent", String(300), nullable=False),
+    Column("address", String(64), nullable=False),
+    Index(None, "user_id"),
+    Index(None, "expires_at"),
+)
+
+sign_in_throttle = Table(
+    "sign_in_throttle",
+    metadata,
+    # scope "user": keyed by the name typed, whether or not such an account exists, so the
+    # lock itself cannot tell an attacker which usernames are real; scope "address": the
+    # client's IP address, across every name it tries.
+    Column("scope", String(8), nullable=False),
+    Column("key", String(64), nullable=False),
+    Column("failures", Integer, nullable=False),
+    Column("locked_until", UTCDateTime, nullable=True),
+    Column("last_failure_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("scope", "key"),
+    CheckConstraint("scope IN ('user', 'address')", name="scope"),
+    Index(None, "last_failure_at"),
 )
