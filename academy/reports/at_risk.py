@@ -1,6 +1,8 @@
 """Learners at risk, each with the reasons why, from the module summaries (O(team) rows).
 
-Three rules, each configurable (``RiskRules``):
+Due dates come first: a learner with overdue assigned work, or work due within
+``due_days`` not yet started, is at risk whatever else they do (``academy.programme``).
+Then three rules, each configurable (``RiskRules``):
 
 * inactive: no action anywhere for ``inactive_days`` (someone who passed every module is
   done, not at risk); an account that never started anything counts from its creation;
@@ -17,6 +19,9 @@ from datetime import UTC, datetime, timedelta
 import pandas as pd
 
 from academy.content.schema import Course, Module
+from academy.programme import standing
+from academy.programme.rules import AT_RISK_DUE_DAYS, DueState
+from academy.programme.standing import Standing
 from academy.reports.access import Learner, Scope, learners
 from academy.store import ModuleSummary, Status, Store
 
@@ -27,6 +32,8 @@ AT_RISK_COLUMNS = [
     "teams",
     "reasons",
     "reason_count",
+    "due_reasons",
+    "days_late",
     "days_inactive",
     "last_activity",
     "most_failures",
@@ -39,9 +46,11 @@ class RiskRules:
     inactive_days: int = 14
     failed_quizzes: int = 2
     stalled_days: int = 7
+    due_days: int = AT_RISK_DUE_DAYS
+    """Assigned work due within this many days and not started puts a learner at risk."""
 
     def __post_init__(self) -> None:
-        if self.inactive_days < 1 or self.failed_quizzes < 1 or self.stalled_days < 1:
+        if self.inactive_days < 1 or self.failed_quizzes < 1 or self.stalled_days < 1 or self.due_days < 0:
             raise ValueError("every at-risk threshold must be at least 1")
 
 
@@ -54,11 +63,14 @@ def at_risk(
     rules: RiskRules = RiskRules(),
     now: datetime | None = None,
 ) -> pd.DataFrame:
-    """One row per learner at risk (``AT_RISK_COLUMNS``), most reasons first, then longest inactive."""
+    """One row per learner at risk (``AT_RISK_COLUMNS``): due dates first, then most reasons, then longest inactive."""
     people = learners(store, scope, team_ids)
-    summaries = store.summaries_for([person.id for person in people]) if people else []
+    moment = now or datetime.now(UTC)
+    ids = [person.id for person in people]
+    summaries = store.summaries_for(ids) if people else []
+    assigned = standing.standings(standing.read_facts(store, ids), moment) if people else []
     modules = sorted(course.modules, key=lambda module: (module.order, module.id))
-    return risk_table(people, summaries, modules, rules, now or datetime.now(UTC))
+    return risk_table(people, summaries, modules, rules, moment, assigned)
 
 
 def risk_table(
@@ -67,15 +79,21 @@ def risk_table(
     modules: Sequence[Module],
     rules: RiskRules,
     now: datetime,
+    assigned: Sequence[Standing] = (),
 ) -> pd.DataFrame:
-    """The at-risk rows from the learners' module summaries (plain loops: a team is a few hundred rows)."""
+    """The at-risk rows from the learners' module summaries and assignment standings (plain loops)."""
     by_user: dict[int, dict[str, ModuleSummary]] = {}
     for summary in summaries:
         by_user.setdefault(summary.user_id, {})[summary.module_id] = summary
+    standings_of: dict[int, list[Standing]] = {}
+    for item in assigned:
+        standings_of.setdefault(item.user_id, []).append(item)
     rows = []
     for person in people:
         own = by_user.get(person.id, {})
+        due_reasons, late = _due_reasons(standings_of.get(person.id, []), rules)
         reasons, stalled = _reasons(person, own, modules, rules, now)
+        reasons = due_reasons + reasons
         if not reasons:
             continue
         moments = [own[module.id].last_activity_at for module in modules if module.id in own]
@@ -88,6 +106,8 @@ def risk_table(
                 person.team_label,
                 "; ".join(reasons),
                 len(reasons),
+                len(due_reasons),
+                late,
                 _days(now - (last_activity or person.created_at)),
                 last_activity,
                 max((summary.quiz_failures for summary in own.values()), default=0),
@@ -96,8 +116,26 @@ def risk_table(
         )
     table = pd.DataFrame(rows, columns=AT_RISK_COLUMNS)
     return table.sort_values(
-        ["reason_count", "days_inactive", "username"], ascending=[False, False, True], ignore_index=True
+        ["due_reasons", "days_late", "reason_count", "days_inactive", "username"],
+        ascending=[False, False, False, False, True],
+        ignore_index=True,
     )
+
+
+def _due_reasons(assigned: Sequence[Standing], rules: RiskRules) -> tuple[list[str], int]:
+    """Overdue assignments, and assignments due within ``rules.due_days`` not started; the most days late."""
+    reasons = []
+    late = 0
+    for item in assigned:
+        if item.state is DueState.OVERDUE:
+            late = max(late, item.days_late)
+            days = "1 day" if item.days_late == 1 else f"{item.days_late} days"
+            reasons.append(f"overdue: {item.assignment.title} ({days} late)")
+        elif not item.done and not item.started and (item.due - item.today).days <= rules.due_days:
+            left = (item.due - item.today).days
+            when = "today" if left == 0 else ("tomorrow" if left == 1 else f"in {left} days")
+            reasons.append(f"{item.assignment.title} due {when}, not started")
+    return reasons, late
 
 
 def _reasons(

@@ -7,7 +7,7 @@ import streamlit as st
 from academy.auth import Role
 from academy.content.schema import Module
 from academy.store import Attempt, ModuleSummary, Run
-from academy.ui import navigation, progress_view, session
+from academy.ui import navigation, programme_view, progress_view, session
 from academy.ui.navigation import LEARNERS, PageSpec
 from academy.ui.text import course as md
 
@@ -27,6 +27,13 @@ def render() -> None:
         attempt for attempt in store.attempts(user.id) if attempt.status == "in_progress"
     )
     open_runs = progress_view.open_runs_by_module(store.runs(user.id))
+    programme_view.assigned_to_you(
+        user,
+        modules,
+        lambda module: _open(
+            module, summaries.get(module.id), open_attempts.get(module.id), open_runs.get(module.id, [])
+        ),
+    )
     st.caption(f"{len(modules)} modules · about {sum(m.estimated_minutes for m in modules)} minutes in all")
     for module in modules:
         module_card(module, summaries.get(module.id), open_attempts.get(module.id), open_runs.get(module.id, []))
@@ -52,8 +59,13 @@ def module_card(
             st.markdown("\n".join(f"- {md(objective)}" for objective in module.objectives))
         label = "Start" if summary is None else "Continue where you left off"
         if st.button(label, key=f"continue-{module.id}", type="primary", icon=":material/play_arrow:"):
-            target = _target(module, summary, open_attempt, open_runs, has_quiz)
-            navigation.go(target.page, **target.params)
+            _open(module, summary, open_attempt, open_runs)
+
+
+def _open(module: Module, summary: ModuleSummary | None, open_attempt: Attempt | None, open_runs: list[Run]) -> None:
+    has_quiz = session.course().bank_for(module) is not None
+    target = _target(module, summary, open_attempt, open_runs, has_quiz)
+    navigation.go(target.page, **target.params)
 
 
 def _target(

@@ -7,8 +7,8 @@ import streamlit as st
 
 from academy.auth import Role
 from academy.reports.overview import STATUS_LABELS, TeamOverview, team_overview
+from academy.ui import manager_assign, navigation, session
 from academy.ui import manager_widgets as widgets
-from academy.ui import navigation, session
 from academy.ui.navigation import MANAGERS, PageSpec
 
 URL = "team"
@@ -31,6 +31,7 @@ def render() -> None:
         )
         return
     _headline(overview)
+    manager_assign.assignment_section(scope, team_ids)
     st.subheader(":material/grid_on: Progress by learner and module", anchor=False)
     st.caption("Each cell: status today and best quiz score. Pick a row to open the learner.")
     _matrix(overview)

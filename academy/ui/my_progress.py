@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from academy.store import Attempt, ModuleSummary, Run
-from academy.ui import navigation, progress_view, session
+from academy.ui import navigation, programme_view, progress_view, session
 from academy.ui.navigation import LEARNERS, PageSpec
 
 URL = "progress"
@@ -36,6 +36,8 @@ def render() -> None:
             "Last activity": st.column_config.DatetimeColumn("Last activity", format="YYYY-MM-DD HH:mm"),
         },
     )
+    programme_view.certificates_section(user)
+    programme_view.timezone_setting(user)
     if attempts:
         st.subheader(":material/quiz: Quiz attempts", anchor=False)
         st.dataframe(_attempt_table(attempts, modules), hide_index=True, width="stretch", column_config=_STARTED)

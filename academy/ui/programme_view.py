@@ -1,0 +1,169 @@
+"""The programme on the learner pages: "Assigned to you" in the catalog, certificates,
+upcoming recertifications and the time zone on My progress. No page here (no ``PAGES``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from academy.auth import User
+from academy.content.schema import Module
+from academy.programme import rules, standing
+from academy.programme.paths import PathsResult, load_learning_paths, paths_dir
+from academy.programme.rules import DUE_STATE_LABELS, DueState
+from academy.programme.standing import Standing
+from academy.store import Certificate, format_code
+from academy.ui import session
+from academy.ui.text import course as md
+from academy.ui.text import plain
+
+STATE_COLOURS = {
+    DueState.DONE: "green",
+    DueState.ON_TRACK: "blue",
+    DueState.DUE_SOON: "orange",
+    DueState.OVERDUE: "red",
+}
+STATE_ICONS = {
+    DueState.DONE: ":material/check_circle:",
+    DueState.ON_TRACK: ":material/event_available:",
+    DueState.DUE_SOON: ":material/schedule:",
+    DueState.OVERDUE: ":material/error:",
+}
+CERTIFICATE_STATES = {"valid": "Valid", "expired": "Expired", "revoked": "Revoked"}
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _paths_at(folder: str, course_key: int) -> PathsResult:
+    del course_key  # only part of the cache key: paths are checked against this course
+    return load_learning_paths(session.course(), Path(folder))
+
+
+def learning_paths() -> PathsResult:
+    """The learning paths of ``paths/`` checked against the loaded course, read once per process."""
+    return _paths_at(str(paths_dir()), id(session.course()))
+
+
+def day(value: date) -> str:
+    return f"{value:%a} {value.day} {value:%B %Y}"
+
+
+def due_phrase(item: Standing) -> str:
+    if item.done:
+        return "done"
+    left = (item.due - item.today).days
+    if left < 0:
+        return f"due {day(item.due)}, {-left} day{'s' if left != -1 else ''} late"
+    if left == 0:
+        return "due today"
+    return f"due {day(item.due)} (in {left} day{'s' if left != 1 else ''})"
+
+
+def assigned_to_you(user: User, modules: list[Module], open_module: Callable[[Module], None]) -> list[Standing]:
+    """The catalog's first section: each assignment with its due date and state, modules in the
+    path's order, each with a button that opens it. Returns what was shown."""
+    store = session.store()
+    now = datetime.now(UTC)
+    standing.sync_certificates(store, [user.id], session.course(), now)
+    found = standing.learner_standings(store, user.id, now)
+    if not found:
+        return []
+    by_id = {module.id: module for module in modules}
+    st.subheader(":material/assignment: Assigned to you", anchor=False)
+    for item in found:
+        with st.container(border=True, key=f"assigned-{item.assignment.id}"):
+            heading, badge = st.columns([4, 1], vertical_alignment="center")
+            heading.markdown(f"**{plain(item.assignment.title)}** · {due_phrase(item)}")
+            badge.badge(DUE_STATE_LABELS[item.state], icon=STATE_ICONS[item.state], color=STATE_COLOURS[item.state])
+            if item.cycle > 1:
+                st.caption(f":material/autorenew: Recertification (cycle {item.cycle})")
+            for position, module_due in enumerate(item.modules, start=1):
+                module = by_id.get(module_due.module_id)
+                if module is None:
+                    continue
+                name, state, action = st.columns([4, 2, 2], vertical_alignment="center")
+                name.markdown(f"{position}. {md(module.title)}")
+                state.markdown(
+                    f":{STATE_COLOURS[module_due.state]}-badge[{STATE_ICONS[module_due.state]} "
+                    f"{DUE_STATE_LABELS[module_due.state]}]"
+                )
+                if module_due.state is not DueState.DONE and action.button(
+                    "Open", key=f"assigned-{item.assignment.id}-{module.id}", icon=":material/play_arrow:"
+                ):
+                    open_module(module)
+            if item.done:
+                st.caption(":material/workspace_premium: Your certificate is on My progress.")
+    st.subheader(":material/school: All modules", anchor=False)
+    return found
+
+
+def certificates_section(user: User) -> None:
+    """My progress: the learner's certificates (with the PDF), and what needs renewing soon."""
+    store = session.store()
+    now = datetime.now(UTC)
+    standing.sync_certificates(store, [user.id], session.course(), now)
+    owned = list(reversed(store.certificates_for([user.id])))
+    st.subheader(":material/workspace_premium: Certificates", anchor=False)
+    if not owned:
+        st.caption("Finish an assigned module or learning path to earn a certificate.")
+        return
+    soon = standing.upcoming_recertifications(owned, now)
+    for certificate in soon:
+        expires = certificate.expires_at or now
+        st.warning(
+            f"**{plain(certificate.title)}** expires on {day(expires.date())}: the modules open again "
+            "then, for you to renew it.",
+            icon=":material/autorenew:",
+        )
+    st.dataframe(_certificate_table(owned, now), hide_index=True, width="stretch")
+    _downloads(owned, now)
+
+
+def _certificate_table(owned: list[Certificate], now: datetime) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "Certificate": certificate.title,
+                "Issued": certificate.issued_at.date().isoformat(),
+                "Expires": certificate.expires_at.date().isoformat() if certificate.expires_at else "never",
+                "Status": CERTIFICATE_STATES[certificate.state(now)],
+                "Score": f"{certificate.score:.0%}" if certificate.score is not None else "–",
+                "Code": format_code(certificate.code),
+            }
+            for certificate in owned
+        ]
+    )
+
+
+def _downloads(owned: list[Certificate], now: datetime) -> None:
+    from academy.programme import certificate_pdf
+
+    for certificate in owned:
+        if certificate.state(now) == "revoked":
+            continue
+        st.download_button(
+            f"Download: {certificate.title} ({certificate.issued_at.date().isoformat()})",
+            data=lambda c=certificate: certificate_pdf.render(c, verify_url=certificate_pdf.verify_url(c.code)),
+            file_name=f"certificate-{certificate.code}.pdf",
+            mime="application/pdf",
+            icon=":material/download:",
+            key=f"certificate-{certificate.code}",
+        )
+
+
+def timezone_setting(user: User) -> None:
+    """The zone the learner's due dates end in (midnight where they are)."""
+    store = session.store()
+    chosen = store.timezones([user.id]).get(user.id)
+    current = chosen or standing.default_timezone()
+    names = rules.timezone_names()
+    if current not in names:
+        names = [current, *names]
+    with st.expander(f":material/public: Time zone for due dates: {current}"):
+        picked = st.selectbox("Time zone", names, index=names.index(current), key="timezone")
+        if picked != current and st.button("Save time zone", key="save-timezone"):
+            store.set_timezone(user.id, rules.check_timezone(picked))
+            st.rerun()
