@@ -19,6 +19,7 @@ from starlette.middleware import Middleware
 from streamlit.navigation.page import StreamlitPage
 
 from academy.auth import User
+from academy.programme import verify
 from academy.ui import navigation, session, signin
 from academy.ui.text import plain
 from academy.web import routes
@@ -77,6 +78,6 @@ if __name__ == "__main__":
 else:
     app = st.App(
         __file__,
-        routes=routes.routes(store=session.store),
+        routes=[*routes.routes(store=session.store), *verify.routes(session.store)],
         middleware=[Middleware(SecurityHeadersMiddleware)],
     )
