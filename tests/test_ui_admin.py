@@ -158,7 +158,7 @@ def test_user_names_are_shown_as_plain_text(world: World) -> None:
     at = manage(world.app(admin, "users"), "mal")
     shown = texts(at)
     assert "**Bold**" not in shown
-    assert "\\*\\*Bold\\*\\* \\[link\\]\\(http\\://evil\\.example\\) \\<img src=x\\>" in shown
+    assert "\\*\\*Bold\\*\\* \\[link\\]\\(http\\:\u2060//evil\\.example\\) \\<img src=x\\>" in shown
 
 
 # --- teams -----------------------------------------------------------------------------------

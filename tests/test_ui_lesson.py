@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
+
 from academy.content.sources import SOURCES
 from academy.store import Verb
 from academy.ui import text
@@ -111,5 +115,15 @@ def test_course_markdown_escapes_only_dollars_and_user_text_escapes_everything()
     assert text.course("**Save $25** today") == "**Save \\$25** today"
     assert text.course("already \\$5") == "already \\$5"
     assert text.plain("**bold** [x](http://e) <b>$1</b>") == (
-        "\\*\\*bold\\*\\* \\[x\\]\\(http\\://e\\) \\<b\\>\\$1\\</b\\>"
+        "\\*\\*bold\\*\\* \\[x\\]\\(http\\:\u2060//e\\) \\<b\\>\\$1\\</b\\>"
     )
+
+
+@pytest.mark.parametrize(
+    "name", ["http://host/beacon.png", "see https://x.example", "www.x.example", "ana@x.example", "ftp://x"]
+)
+def test_user_text_breaks_every_gfm_autolink_pattern(name: str) -> None:
+    # The patterns remark-gfm's autolink transform looks for in text (after escapes are read).
+    shown = text.plain(name).replace("\\", "")
+    assert not re.search(r"[a-z][a-z0-9+.-]*://|www\.|[-.\w+]+@[-\w]+(\.[-\w]+)+", shown, re.IGNORECASE)
+    assert shown.replace(text.WORD_JOINER, "") == name
