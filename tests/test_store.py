@@ -188,6 +188,22 @@ def test_passing_the_quiz_passes_the_module_and_keeps_the_best_score(
     assert [attempt.number for attempt in store.attempts(learner.id, "basics")] == [1, 2, 3]
 
 
+def test_attempts_can_be_listed_by_status_and_without_their_answers(store: Store, learner: User) -> None:
+    finished = start(store, learner)
+    store.submit_answer(finished.id, "q1", "a", 1, 1, correct=True)
+    store.finish_attempt(finished.id, 1, 3, passed=False)
+    open_attempt = start(store, learner)
+    store.submit_answer(open_attempt.id, "q2", "b", 0, 1, correct=False)
+
+    listed = store.attempts(learner.id, "basics", answers=False)
+    only_open = store.attempts(learner.id, status="in_progress")
+
+    assert [(a.id, a.answers) for a in listed] == [(finished.id, ()), (open_attempt.id, ())]
+    assert [a.id for a in only_open] == [open_attempt.id]
+    assert [answer.question_id for answer in only_open[0].answers] == ["q2"]
+    assert [answer.question_id for answer in store.attempts(learner.id)[0].answers] == ["q1"]
+
+
 def test_the_attempt_limit_is_enforced(store: Store, learner: User) -> None:
     for _ in range(2):
         attempt = start(store, learner, limit=2)

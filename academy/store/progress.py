@@ -434,17 +434,25 @@ class ProgressMixin(StoreBase):
         query = select(func.count()).where(quiz_attempts.c.user_id == user_id, quiz_attempts.c.module_id == module_id)
         return int(self._read(lambda connection: connection.execute(query).scalar_one()))
 
-    def attempts(self, user_id: int, module_id: str | None = None) -> list[Attempt]:
-        """A learner's attempts with their answers, oldest first."""
+    def attempts(
+        self, user_id: int, module_id: str | None = None, *, status: str | None = None, answers: bool = True
+    ) -> list[Attempt]:
+        """A learner's attempts, oldest first; only those in ``status`` when given.
+
+        With ``answers=False`` each attempt comes without its answers (``attempt_detail`` has
+        them): a page that lists attempts then reads one row each, not every answer ever given.
+        """
         query = select(quiz_attempts).where(quiz_attempts.c.user_id == user_id)
         if module_id is not None:
             query = query.where(quiz_attempts.c.module_id == module_id)
+        if status is not None:
+            query = query.where(quiz_attempts.c.status == status)
         query = query.order_by(quiz_attempts.c.started_at, quiz_attempts.c.number)
 
         def read(connection: Connection) -> list[Attempt]:
             rows = connection.execute(query).mappings().all()
-            answers = self._answers_of(connection, [row["id"] for row in rows])
-            return [attempt_from(row, answers.get(row["id"], ())) for row in rows]
+            given = self._answers_of(connection, [row["id"] for row in rows]) if answers else {}
+            return [attempt_from(row, given.get(row["id"], ())) for row in rows]
 
         return self._read(read)
 
