@@ -23,9 +23,7 @@ def render() -> None:
     if not modules:
         st.info("No modules are available yet.", icon=":material/info:")
         return
-    open_attempts = progress_view.open_attempts_by_module(
-        attempt for attempt in store.attempts(user.id) if attempt.status == "in_progress"
-    )
+    open_attempts = progress_view.open_attempts_by_module(store.attempts(user.id, status="in_progress"))
     open_runs = progress_view.open_runs_by_module(store.runs(user.id))
     programme_view.assigned_to_you(
         user,

@@ -43,12 +43,14 @@ def render() -> None:
     if bank is None:
         st.info("This module has no quiz.", icon=":material/info:")
         return
-    attempts = session.store().attempts(user.id, module.id)
-    open_attempt = next((attempt for attempt in attempts if attempt.status == "in_progress"), None)
+    store = session.store()
+    # Each run reads the open attempt with its answers, else the list of attempts without
+    # theirs (only the result shown needs answers): not every answer the learner ever gave.
+    open_attempt = store.in_progress_attempt(user.id, module.id)
     if open_attempt is not None:
         _take(module, bank, open_attempt)
     else:
-        _overview(user, module, bank, attempts)
+        _overview(user, module, bank, store.attempts(user.id, module.id, answers=False))
 
 
 # --- before and after ----------------------------------------------------------------------
@@ -57,7 +59,8 @@ def render() -> None:
 def _overview(user: User, module: Module, bank: QuizBank, attempts: list[Attempt]) -> None:
     finished = [attempt for attempt in attempts if attempt.finished]
     if finished:
-        _result(module, bank, _chosen_attempt(finished))
+        chosen = _chosen_attempt(finished)
+        _result(module, bank, session.store().attempt_detail(chosen.id) or chosen)
         st.divider()
     st.subheader(md(bank.title), anchor=False)
     questions = min(bank.draw, len(bank.questions))
