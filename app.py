@@ -20,7 +20,7 @@ from streamlit.navigation.page import StreamlitPage
 
 from academy.auth import User
 from academy.programme import verify
-from academy.ui import navigation, session, signin
+from academy.ui import navigation, session, signin, startup
 from academy.ui.text import plain
 from academy.web import routes
 from academy.web.headers import SecurityHeadersMiddleware
@@ -80,4 +80,5 @@ else:
         __file__,
         routes=[*routes.routes(store=session.store), *verify.routes(session.store)],
         middleware=[Middleware(SecurityHeadersMiddleware)],
+        lifespan=startup.lifespan,
     )

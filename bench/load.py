@@ -38,6 +38,8 @@ import json
 import os
 import random
 import shlex
+import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -508,6 +510,8 @@ class Options:
     seed: int = 1
     extra_env: dict[str, str] = field(default_factory=dict)
     json: Path | None = None
+    profile: Path | None = None
+    """py-spy's collapsed stacks of the first server over the measured phase (needs py-spy)."""
 
 
 @dataclass
@@ -577,6 +581,7 @@ async def drive(options: Options, urls: list[str], pids: list[int], database_url
         for usage in usages:
             usage.begin()
         phase_start = time.monotonic()
+        profiler = start_profiler(options, pids[0])
         plan.deadline = phase_start + options.seconds  # a soak (--actions) is bounded by --seconds too
         done = asyncio.Event()
         sampler = asyncio.create_task(sample_usage(usages, done))
@@ -587,6 +592,9 @@ async def drive(options: Options, urls: list[str], pids: list[int], database_url
             burst_window = await run_burst(options, plan, urls)
         await asyncio.gather(*tasks)
         phase_end = time.monotonic()
+        if profiler is not None:
+            profiler.send_signal(signal.SIGINT)  # py-spy writes its file on SIGINT
+            profiler.wait(timeout=60)
         done.set()
         await sampler
         for usage in usages:
@@ -604,6 +612,16 @@ async def drive(options: Options, urls: list[str], pids: list[int], database_url
         stored_counts(database_url),
         burst_window,
     )
+
+
+def start_profiler(options: Options, pid: int) -> subprocess.Popen[bytes] | None:
+    if options.profile is None:
+        return None
+    search = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    spy = shutil.which("py-spy", path=search) or "py-spy"
+    command = [spy, "record", "--pid", str(pid), "--rate", "200", "--format", "raw", "--threads"]
+    command += ["--output", str(options.profile), "--nonblocking"]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 async def run_burst(options: Options, plan: Plan, urls: list[str]) -> tuple[float, float]:
@@ -796,8 +814,16 @@ def parse(argv: Sequence[str]) -> Options:
         "--burst", type=int, default=0, help="this many extra people sign in at once, a third of the way in"
     )
     parser.add_argument("--floor-seconds", type=float, default=5.0, help="empty-page measurement (0: skip)")
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="extra environment for the app servers, for A/B runs (e.g. STREAMLIT_RUNNER_POST_SCRIPT_GC=true)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--profile", type=Path, help="py-spy the first server meanwhile; collapsed stacks to this file")
     args = parser.parse_args(argv)
     if args.learners < 1 or args.replicas < 1:
         parser.error("--learners and --replicas must be at least 1")
@@ -813,7 +839,9 @@ def parse(argv: Sequence[str]) -> Options:
         burst=args.burst,
         floor_seconds=args.floor_seconds,
         seed=args.seed,
+        extra_env=dict(pair.split("=", 1) for pair in args.env),
         json=args.json,
+        profile=args.profile,
     )
     return options
 
