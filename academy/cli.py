@@ -7,12 +7,13 @@ from collections.abc import Sequence
 
 from academy import __version__
 from academy.content import commands as content_commands
+from academy.programme import commands as programme_commands
 from academy.reports import commands as report_commands
 from academy.review import commands as review_commands
 from academy.store import commands as store_commands
 
 # Each module exposes register(subparsers); a command's handler is set as ``func``.
-COMMAND_MODULES = [content_commands, review_commands, store_commands, report_commands]
+COMMAND_MODULES = [content_commands, review_commands, store_commands, report_commands, programme_commands]
 
 
 def build_parser() -> argparse.ArgumentParser:

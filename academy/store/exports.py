@@ -20,6 +20,7 @@ from academy.store.progress import ProgressMixin, attempt_from, run_from
 from academy.store.tables import (
     assignment_learners,
     certificates,
+    learner_contacts,
     learner_settings,
     learning_records,
     lesson_progress,
@@ -52,6 +53,7 @@ _LEARNER_TABLES = (
     assignment_learners,
     certificates,
     learner_settings,
+    learner_contacts,
 )
 
 
@@ -116,6 +118,7 @@ class ExportsMixin(ProgressMixin, AccountsMixin, StoreBase):
             "learning_records": list(self.records(user_id=user.id)),
             "certificates": self._user_rows(certificates, user.id),
             "settings": self._user_rows(learner_settings, user.id),
+            "contacts": self._user_rows(learner_contacts, user.id),
         }
         return jsonable(data)
 

@@ -23,6 +23,7 @@ from academy.store.tables import (
     assignment_learners,
     assignments,
     certificates,
+    learner_contacts,
     learner_settings,
     memberships,
     module_summaries,
@@ -522,6 +523,34 @@ class ProgrammeMixin(StoreBase):
 
         return self._read(read)
 
+    # --- e-mail addresses --------------------------------------------------------------
+
+    def set_email(self, user_id: int, email: str | None) -> None:
+        """Save (or with None/"" remove) where a person's reminders go; checked by the caller."""
+
+        def work(connection: Connection) -> None:
+            connection.execute(learner_contacts.delete().where(learner_contacts.c.user_id == user_id))
+            if email:
+                connection.execute(
+                    learner_contacts.insert().values(user_id=user_id, email=email, updated_at=self._now())
+                )
+
+        self._write(work)
+
+    def emails(self, user_ids: Iterable[int]) -> dict[int, str]:
+        ids = ids_list(user_ids)
+
+        def read(connection: Connection) -> dict[int, str]:
+            found: dict[int, str] = {}
+            for part in chunks(ids):
+                query = select(learner_contacts.c.user_id, learner_contacts.c.email).where(
+                    learner_contacts.c.user_id.in_(part)
+                )
+                found |= {user_id: email for user_id, email in connection.execute(query)}
+            return found
+
+        return self._read(read)
+
     # --- certificates -----------------------------------------------------------------
 
     def issue_certificates(self, earned: Sequence[NewCertificate]) -> list[Certificate]:
@@ -641,6 +670,22 @@ class ProgrammeMixin(StoreBase):
             reminders_sent.c.sent_on == day,
         )
         return self._read(lambda connection: connection.execute(query).first()) is not None
+
+    def sent_reminders(self, days: dict[int, date]) -> set[tuple[int, str]]:
+        """(recipient, item) already sent on the recipient's day (each recipient has their own date)."""
+
+        def read(connection: Connection) -> set[tuple[int, str]]:
+            found: set[tuple[int, str]] = set()
+            for day in set(days.values()):
+                recipients = sorted(user_id for user_id, wanted in days.items() if wanted == day)
+                for part in chunks(recipients):
+                    query = select(reminders_sent.c.recipient_id, reminders_sent.c.item).where(
+                        reminders_sent.c.sent_on == day, reminders_sent.c.recipient_id.in_(part)
+                    )
+                    found |= {(recipient, item) for recipient, item in connection.execute(query)}
+            return found
+
+        return self._read(read)
 
     def record_reminders(self, recipient_id: int, items: Iterable[str], day: date) -> list[str]:
         """Record that these items were sent today; returns the ones not recorded before."""

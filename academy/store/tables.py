@@ -362,6 +362,15 @@ certificates = Table(
     Index(None, "user_id"),
 )
 
+learner_contacts = Table(
+    "learner_contacts",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    # Where reminders go (revision 0006); without one, a username that is an address is used.
+    Column("email", String(254), nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
 reminders_sent = Table(
     "reminders_sent",
     metadata,

@@ -12,7 +12,7 @@ import streamlit as st
 
 from academy.auth import User
 from academy.content.schema import Module
-from academy.programme import rules, standing
+from academy.programme import remind, rules, standing
 from academy.programme.paths import PathsResult, load_learning_paths, paths_dir
 from academy.programme.rules import DUE_STATE_LABELS, DueState
 from academy.programme.standing import Standing
@@ -155,15 +155,26 @@ def _downloads(owned: list[Certificate], now: datetime) -> None:
 
 
 def timezone_setting(user: User) -> None:
-    """The zone the learner's due dates end in (midnight where they are)."""
+    """The zone the learner's due dates end in (midnight where they are), and where reminders go."""
     store = session.store()
     chosen = store.timezones([user.id]).get(user.id)
     current = chosen or standing.default_timezone()
     names = rules.timezone_names()
     if current not in names:
         names = [current, *names]
-    with st.expander(f":material/public: Time zone for due dates: {current}"):
+    with st.expander(f":material/public: Due dates and reminders (time zone {current})"):
         picked = st.selectbox("Time zone", names, index=names.index(current), key="timezone")
         if picked != current and st.button("Save time zone", key="save-timezone"):
             store.set_timezone(user.id, rules.check_timezone(picked))
             st.rerun()
+        saved = store.emails([user.id]).get(user.id, "")
+        address = st.text_input(
+            "E-mail for reminders", value=saved, max_chars=254, key="reminder-email", placeholder="name@example.com"
+        )
+        if address.strip() != saved and st.button("Save e-mail address", key="save-email"):
+            try:
+                store.set_email(user.id, remind.check_email(address) if address.strip() else None)
+            except ValueError as error:
+                st.error(f"Not saved: {plain(str(error))}.", icon=":material/error:")
+            else:
+                st.rerun()
