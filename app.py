@@ -20,7 +20,7 @@ from streamlit.navigation.page import StreamlitPage
 
 from academy.auth import User
 from academy.programme import verify
-from academy.ui import navigation, session, signin, startup
+from academy.ui import faults, navigation, session, signin, startup
 from academy.ui.text import plain
 from academy.web import routes
 from academy.web.headers import SecurityHeadersMiddleware
@@ -74,7 +74,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    faults.run_guarded(main)  # a database outage: a plain message and a self-retry, not an error page
 else:
     app = st.App(
         __file__,

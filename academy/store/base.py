@@ -7,14 +7,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, Insert, Table
+from sqlalchemy import Connection, Engine, Insert, Table, delete, false
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from academy.store import config
 from academy.store.config import WRITE_OPTION, WalCheckpointer, describe_url, is_sqlite_file, with_retry
 from academy.store.model import Verb
-from academy.store.tables import learning_records
+from academy.store.tables import learning_records, sign_in_throttle
 
 T = TypeVar("T")
 Clock = Callable[[], datetime]
@@ -61,6 +61,18 @@ class StoreBase:
     def ping(self) -> None:
         """One round trip to the database (health checks); raises when it does not answer."""
         self._read(lambda connection: connection.exec_driver_sql("SELECT 1").scalar())
+
+    def probe_write(self) -> None:
+        """One try, without retries, at a write that changes nothing; raises if writes fail.
+
+        A page that could not save waits for this to pass before it runs again: a database
+        that answers reads may still be locked, read-only or full.
+        """
+        with self._engine.connect() as connection:
+            connection.execution_options(**{WRITE_OPTION: True})
+            with connection.begin() as transaction:
+                connection.execute(delete(sign_in_throttle).where(false()))
+                transaction.rollback()
 
     def close(self) -> None:
         if self._checkpointer is not None:
