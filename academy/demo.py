@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from heapq import heappop, heappush
 from typing import Any
 
+from academy import learning
 from academy.auth import Role
 from academy.content.schema import (
     Course,
@@ -41,7 +42,7 @@ from academy.content.schema import (
 )
 from academy.engine import quiz as quiz_engine
 from academy.engine import roleplay
-from academy.store import AttemptLimitError, NewAccount, Store, User
+from academy.store import AttemptLimitError, NewAccount, Run, Store, User
 
 TEAMS = ("Front desk", "Field service", "Billing")
 MANAGERS = (("mara.lopez", "Mara Lopez"), ("theo.brandt", "Theo Brandt"), ("priya.nair", "Priya Nair"))
@@ -174,37 +175,23 @@ class Actor:
         self.clock.advance(self.rng.uniform(low, high))
 
     def read_lesson(self, module: Module, lesson_id: str) -> None:
-        version = self.course.versions[module.id]
-        self.store.mark_viewed(self.user.id, module.id, lesson_id, version)
+        learning.view_lesson(self.store, self.course, self.user.id, module.id, lesson_id)
         self.pause(120, 600)
-        self.store.mark_complete(self.user.id, module.id, lesson_id, version)
+        learning.complete_lesson(self.store, self.course, self.user.id, module.id, lesson_id)
         self.pause()
 
-    def play(self, module: Module, scenario: Scenario, *, give_up_after: int | None = None) -> roleplay.RunState:
+    def play(self, module: Module, scenario: Scenario, *, give_up_after: int | None = None) -> Run:
         """Play a role-play to an ending (or give up after some steps), choosing as the persona would."""
-        run = self.store.start_run(self.user.id, module.id, scenario.id, self.course.versions[module.id])
-        state = roleplay.start(scenario)
-        step = 0
-        while not state.finished:
-            if give_up_after is not None and step >= give_up_after:
-                self.store.abandon_run(run.id)
-                return state
-            index = self._pick_choice(scenario, state)
-            state, outcome = roleplay.choose(scenario, state, index)
+        run = learning.start_roleplay(self.store, self.course, self.user.id, module.id, scenario.id)
+        while run.status == "in_progress":
+            if give_up_after is not None and len(run.path) >= give_up_after:
+                learning.abandon_roleplay(self.store, run)
+                return run
+            index = self._pick_choice(scenario, learning.run_state(self.course, run))
             self.pause(15, 90)
-            self.store.record_choice(
-                run.id,
-                step,
-                outcome.node,
-                outcome.choice_index,
-                float(outcome.cost or 0),
-                detail={"trust_after": outcome.trust_after},
-            )
-            step += 1
-        summary = roleplay.debrief(scenario, state)
-        self.store.finish_run(run.id, summary.ending.id, summary.outcome, summary.score, summary.best, summary.worst)
+            run = learning.choose(self.store, self.course, run, index).run
         self.pause()
-        return state
+        return run
 
     def _pick_choice(self, scenario: Scenario, state: roleplay.RunState) -> int:
         offered = roleplay.available_choices(scenario, state)
@@ -220,39 +207,23 @@ class Actor:
         bank = self.course.bank_for(module)
         if bank is None:
             return None
-        seed = self.rng.randrange(2**31)
-        drawn = quiz_engine.draw(bank, seed)
         try:
-            attempt = self.store.start_attempt(
-                self.user.id,
-                module.id,
-                bank.id,
-                seed,
-                [entry.question_id for entry in drawn],
-                self.course.versions[module.id],
-                limit=bank.attempts,
+            attempt = learning.start_quiz(
+                self.store, self.course, self.user.id, module.id, seed=self.rng.randrange(2**31)
             )
         except AttemptLimitError:
             return None
         # A resumed attempt keeps its own seed and draw.
-        drawn = quiz_engine.draw(bank, attempt.seed)
-        questions = {question.id: question for question in bank.questions}
-        answers: dict[str, Any] = {}
-        for position, entry in enumerate(drawn):
+        for position, (question, entry) in enumerate(learning.attempt_questions(self.course, attempt)):
             if stop_after is not None and position >= stop_after:
                 return None
-            question = questions[entry.question_id]
+            if question.id in attempt.answered:
+                continue
             response = self._respond(bank, question, entry)
-            scored = quiz_engine.score(question, response)
             self.pause(20, 120)
-            self.store.submit_answer(
-                attempt.id, question.id, response, scored.points, scored.max_points, correct=scored.correct
-            )
-            answers[question.id] = response
-        result = quiz_engine.grade_attempt(bank, drawn, answers, module.pass_mark)
-        self.store.finish_attempt(attempt.id, result.total, result.max_points, result.passed)
+            attempt = learning.answer_question(self.store, self.course, attempt, question.id, response)
         self.pause()
-        return result.passed
+        return attempt.passed
 
     def _respond(self, bank: QuizBank, question: Question, entry: quiz_engine.DrawnQuestion) -> Any:
         if self.rng.random() < _chance(self.persona.skill, _difficulty(bank.id, question.id)):

@@ -34,9 +34,9 @@ from argon2.profiles import CHEAPEST  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 from streamlit.util import calc_hash  # noqa: E402
 
-from academy import auth  # noqa: E402
+from academy import auth, learning  # noqa: E402
 from academy.content.loader import load_course  # noqa: E402
-from academy.content.schema import Course  # noqa: E402
+from academy.content.schema import Course, Module, Scenario  # noqa: E402
 from academy.engine import quiz as quiz_engine  # noqa: E402
 from academy.engine import roleplay  # noqa: E402
 from academy.store import ENV_VAR, Store, User, open_store  # noqa: E402
@@ -59,13 +59,13 @@ class Case:
 
 
 def busy_learner(store: Store, course: Course) -> User:
-    """A learner who has done a little of everything in the real course, through the API."""
+    """A learner who has done a little of everything in the real course, through the learning actions."""
     user = store.create_user("bench.learner", "bench-password-123", display_name="Bench Learner")
     modules = sorted(course.modules, key=lambda module: module.order)
     first, second, third = modules[0], modules[1], modules[2]
     for module in (first, second):
         for lesson in module.lessons:
-            store.mark_complete(user.id, module.id, lesson.id, course.versions[module.id])
+            learning.complete_lesson(store, course, user.id, module.id, lesson.id)
     _play(store, course, user, first, first.scenarios[0], finish=True)
     _play(store, course, user, second, second.scenarios[0], finish=False)
     _quiz(store, course, user, first, finish=True)
@@ -73,38 +73,18 @@ def busy_learner(store: Store, course: Course) -> User:
     return user
 
 
-def _play(store: Store, course: Course, user: User, module: Any, scenario: Any, *, finish: bool) -> None:
-    run = store.start_run(user.id, module.id, scenario.id, course.versions[module.id])
-    state = roleplay.start(scenario)
+def _play(store: Store, course: Course, user: User, module: Module, scenario: Scenario, *, finish: bool) -> None:
+    run = learning.start_roleplay(store, course, user.id, module.id, scenario.id)
     path = roleplay.analyse(scenario).best_path
     for step in path if finish else path[:2]:
-        after, outcome = roleplay.choose(scenario, state, step.choice)
-        store.record_choice(run.id, len(state.path), state.node, step.choice, float(outcome.cost or 0))
-        state = after
-    if finish:
-        debrief = roleplay.debrief(scenario, state)
-        store.finish_run(run.id, debrief.ending.id, debrief.outcome, debrief.score, debrief.best, debrief.worst)
+        run = learning.choose(store, course, run, step.choice).run
 
 
-def _quiz(store: Store, course: Course, user: User, module: Any, *, finish: bool) -> None:
-    bank = course.bank_for(module)
-    assert bank is not None
-    seed = 12345
-    drawn = quiz_engine.draw(bank, seed)
-    attempt = store.start_attempt(
-        user.id, module.id, bank.id, seed, [d.question_id for d in drawn], course.versions[module.id]
-    )
-    questions = {question.id: question for question in bank.questions}
-    answers = {}
-    for entry in drawn if finish else drawn[:3]:
-        question = questions[entry.question_id]
-        response = quiz_engine.correct_response(question)
-        scored = quiz_engine.score(question, response)
-        store.submit_answer(attempt.id, question.id, response, scored.points, scored.max_points)
-        answers[question.id] = response
-    if finish:
-        result = quiz_engine.grade_attempt(bank, drawn, answers, module.pass_mark)
-        store.finish_attempt(attempt.id, result.total, result.max_points, result.passed)
+def _quiz(store: Store, course: Course, user: User, module: Module, *, finish: bool) -> None:
+    attempt = learning.start_quiz(store, course, user.id, module.id, seed=12345)
+    questions = learning.attempt_questions(course, attempt)
+    for question, _ in questions if finish else questions[:3]:
+        attempt = learning.answer_question(store, course, attempt, question.id, quiz_engine.correct_response(question))
 
 
 def cases(store: Store, learner: User, course: Course) -> list[Case]:

@@ -24,7 +24,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from academy import learning  # noqa: E402
 from academy.content.loader import load_course  # noqa: E402
+from academy.content.schema import Course  # noqa: E402
 from academy.demo import DemoClock, populate  # noqa: E402
 from academy.engine import roleplay  # noqa: E402
 from academy.store import Store, User, open_store  # noqa: E402
@@ -84,7 +86,7 @@ def _costliest_finished_run(store: Store, user: User) -> tuple[str, str]:
     return run.module_id, run.scenario_id
 
 
-def _half_play_a_scenario(store: Store, course: Any, user: User) -> tuple[str, str]:
+def _half_play_a_scenario(store: Store, course: Course, user: User) -> tuple[str, str]:
     """Two best choices into a role-play the learner has not finished, saved as a learner would."""
     played = {run.scenario_id for run in store.runs(user.id)}
     module, scenario = next(
@@ -93,12 +95,9 @@ def _half_play_a_scenario(store: Store, course: Any, user: User) -> tuple[str, s
         for scenario in module.scenarios
         if scenario.id not in played
     )
-    run = store.start_run(user.id, module.id, scenario.id, course.versions[module.id])
-    state = roleplay.start(scenario)
+    run = learning.start_roleplay(store, course, user.id, module.id, scenario.id)
     for step in roleplay.analyse(scenario).best_path[:2]:
-        after, outcome = roleplay.choose(scenario, state, step.choice)
-        store.record_choice(run.id, len(state.path), state.node, step.choice, float(outcome.cost or 0))
-        state = after
+        run = learning.choose(store, course, run, step.choice).run
     return module.id, scenario.id
 
 

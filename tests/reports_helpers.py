@@ -10,6 +10,7 @@ from academy.auth import User
 from academy.content.loader import load_course
 from academy.content.schema import Course
 from academy.engine import roleplay
+from academy.learning import module_rule
 from academy.store import Attempt, Store
 
 PASSWORD = "correct horse"
@@ -76,7 +77,13 @@ def quiz(
         response = responses[index] if responses is not None else None
         store.submit_answer(attempt.id, question_id, response, score, 1.0)
     total = sum(points)
-    return store.finish_attempt(attempt.id, total, len(points), total / len(points) >= pass_mark)
+    return store.finish_attempt(
+        attempt.id,
+        total,
+        len(points),
+        total / len(points) >= pass_mark,
+        passes_module=module_rule(course().module(module_id)),
+    )
 
 
 def read(store: Store, user: User, module_id: str, lesson_index: int = 0) -> None:

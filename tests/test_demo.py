@@ -139,3 +139,20 @@ def test_the_demo_command_prints_the_accounts_and_refuses_a_second_run(
         store.close()
     assert main(["demo", "--database-url", url]) == 1
     assert "already has accounts" in capsys.readouterr().err
+
+
+def test_the_demo_records_carry_the_same_detail_as_real_use(demo: tuple[Store, DemoResult, DemoClock]) -> None:
+    store, _, _ = demo
+    kinds = {
+        "choice_made": {"step", "choice_index", "cost", "skills", "trust_delta", "trust_after", "best"},
+        "ending_reached": {"ending_id", "outcome", "score", "best", "worst", "scaled", "trust", "skills"},
+        "answer_submitted": {"bank_id", "response", "points", "max", "correct", "type", "skills"},
+        "quiz_finished": {"bank_id", "score", "max", "scaled", "passed", "number", "answered"},
+    }
+    seen = dict.fromkeys(kinds, 0)
+    for record in store.records():
+        wanted = kinds.get(record.verb.value)
+        if wanted is not None:
+            assert wanted <= set(record.detail), (record.verb, sorted(record.detail))
+            seen[record.verb.value] += 1
+    assert all(seen.values()), seen

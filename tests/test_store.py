@@ -169,14 +169,14 @@ def test_finishing_twice_changes_nothing(store: Store, learner: User, clock: Fak
     assert finished[0].detail["duration_s"] == 90
 
 
-def test_passing_the_quiz_passes_the_module_and_keeps_the_best_score(
+def test_passing_the_quiz_passes_the_module_by_its_rule_and_keeps_the_best_score(
     store: Store, learner: User, clock: FakeClock
 ) -> None:
     scores = [(1, 4, False), (3, 4, True), (2, 4, False)]
     for score, max_score, passed in scores:
         attempt = start(store, learner)
         clock.advance(60)
-        store.finish_attempt(attempt.id, score, max_score, passed)
+        store.finish_attempt(attempt.id, score, max_score, passed, passes_module=lambda s: s.quiz_passed)
     passed_at = clock.now - timedelta(seconds=60)
 
     summary = store.module_summaries(learner.id)["basics"]
@@ -186,6 +186,7 @@ def test_passing_the_quiz_passes_the_module_and_keeps_the_best_score(
     assert summary.status is Status.PASSED
     assert summary.completed_at == passed_at
     assert [attempt.number for attempt in store.attempts(learner.id, "basics")] == [1, 2, 3]
+    assert verbs(store, learner).count("module_completed") == 1
 
 
 def test_attempts_can_be_listed_by_status_and_without_their_answers(store: Store, learner: User) -> None:

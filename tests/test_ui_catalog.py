@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from academy import learning
 from academy.content.loader import DEFAULT_LESSONS, DEFAULT_QUIZZES
 from academy.engine import quiz as quiz_engine
 from academy.store import Answer, Attempt, ModuleSummary, Run, RunChoice, Status
@@ -227,12 +228,16 @@ def test_standing_counts_lessons_roleplays_and_the_quiz(world: World) -> None:
     assert done.fraction == 1.0
 
 
-def test_a_module_without_a_quiz_is_complete_once_everything_is_done(world: World) -> None:
+def test_a_module_without_a_quiz_is_passed_once_everything_is_done(world: World) -> None:
     module = world.course.module("customer-creation").model_copy(update={"quiz": None})
-    assert not progress_view.module_complete_without_quiz(module, len(module.lessons), 0)
-    assert progress_view.module_complete_without_quiz(module, len(module.lessons), len(module.scenarios))
+    lessons = len(module.lessons)
+    assert not learning.module_passed(module, summary(module.id, lessons_done=lessons, scenarios_completed=0))
+    assert learning.module_passed(
+        module, summary(module.id, lessons_done=lessons, scenarios_completed=len(module.scenarios))
+    )
     with_quiz = world.course.module("customer-creation")
-    assert not progress_view.module_complete_without_quiz(with_quiz, 99, 99)
+    assert not learning.module_passed(with_quiz, summary(module.id, lessons_done=99, scenarios_completed=99))
+    assert learning.module_passed(with_quiz, summary(module.id, quiz_passed=True))
 
 
 @pytest.mark.parametrize(("seconds", "shown"), [(42, "42 s"), (600, "10 min"), (3900, "1 h 05 min")])

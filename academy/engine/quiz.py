@@ -92,6 +92,18 @@ def _drawn(question: Question, rng: random.Random, shuffle: bool) -> DrawnQuesti
     return DrawnQuestion(question_id=question.id, order=tuple(order))
 
 
+def default_order(question: Question) -> DrawnQuestion:
+    """The question's parts in the bank's order (for a question the seed no longer draws)."""
+    order: list[str] = []
+    if isinstance(question, SingleChoice | MultipleSelect):
+        order = [option.id for option in question.options]
+    elif isinstance(question, Ordering):
+        order = [item.id for item in question.items]
+    elif isinstance(question, Matching):
+        order = [pair.id for pair in question.pairs]
+    return DrawnQuestion(question_id=question.id, order=tuple(order))
+
+
 def _shuffled_out_of_order(ids: list[str], rng: random.Random) -> list[str]:
     # Shuffle positions rather than ids so that duplicate ids (a lint error) cannot loop forever.
     positions = list(range(len(ids)))

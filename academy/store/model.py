@@ -7,7 +7,8 @@ them); ``*_scaled`` fields are score / max in 0..1.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -168,6 +169,42 @@ class ModuleSummary:
     last_activity_at: datetime
     time_spent_s: float
     """Sum of the gaps between the learner's actions in the module, each capped (idle time excluded)."""
+
+
+ModuleRule = Callable[[ModuleSummary], bool]
+"""Whether a learner's module summary, as a write leaves it, means the module is passed.
+
+The rule is the learning layer's (``academy.learning.module_rule``); the store applies it in
+the same transaction as the write, so passing can never lag behind the action that earned it.
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class QuizGrade:
+    """How a finished quiz attempt scored, as the engine graded it."""
+
+    score: float
+    max_score: float
+    scaled: float
+    """score / max_score, 0 to 1."""
+    passed: bool
+    detail: dict[str, JSON] = field(default_factory=dict)
+    """Extra fields for the ``quiz_finished`` record."""
+
+
+@dataclass(frozen=True, slots=True)
+class RunEnding:
+    """The ending a role-play run reached and its score, as the engine worked them out."""
+
+    ending_id: str
+    outcome: str
+    score: float
+    best: float
+    worst: float
+    scaled: float
+    """Where the score sits between worst (0) and best (1)."""
+    detail: dict[str, JSON] = field(default_factory=dict)
+    """Extra fields for the ``ending_reached`` record."""
 
 
 @dataclass(frozen=True, slots=True)

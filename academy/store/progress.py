@@ -12,7 +12,7 @@ attempt or run row first, the learner's module summary last.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -30,11 +30,14 @@ from academy.store.model import (
     AttemptLimitError,
     InvalidActionError,
     LessonProgress,
+    ModuleRule,
     ModuleSummary,
     NotFoundError,
+    QuizGrade,
     Run,
     RunChoice,
     RunClosedError,
+    RunEnding,
     Status,
     Verb,
 )
@@ -94,8 +97,19 @@ class ProgressMixin(StoreBase):
 
         return self._write(work)
 
-    def mark_complete(self, user_id: int, module_id: str, lesson_id: str, version: str) -> bool:
-        """Mark a lesson complete. Returns True the first time, False on any repeat."""
+    def mark_complete(
+        self,
+        user_id: int,
+        module_id: str,
+        lesson_id: str,
+        version: str,
+        *,
+        passes_module: ModuleRule | None = None,
+    ) -> bool:
+        """Mark a lesson complete. Returns True the first time, False on any repeat.
+
+        ``passes_module`` is applied to the summary this leaves (see ``_save_summary``).
+        """
 
         def work(connection: Connection) -> bool:
             now = self._now()
@@ -113,7 +127,13 @@ class ProgressMixin(StoreBase):
             self._upsert_lesson(connection, user_id, module_id, lesson_id, version, now, completed=True)
             summary = self._lock_summary(connection, user_id, module_id, version, now)
             self._save_summary(
-                connection, summary, now, version, lessons_done=summary["lessons_done"] + 1, last_lesson_id=lesson_id
+                connection,
+                summary,
+                now,
+                version,
+                passes_module=passes_module,
+                lessons_done=summary["lessons_done"] + 1,
+                last_lesson_id=lesson_id,
             )
             return True
 
@@ -141,26 +161,18 @@ class ProgressMixin(StoreBase):
         }
 
     def complete_module(self, user_id: int, module_id: str, version: str) -> bool:
-        """Mark a module passed when the course's rule says so without a quiz (e.g. all lessons done).
+        """Mark a module passed whatever its summary says (a trainer's decision, or a repair).
 
-        Passing the module's quiz (``finish_attempt(passed=True)``) does this by itself.
-        Returns True the first time.
+        The learner's actions pass modules by themselves: each write takes the learning
+        layer's ``passes_module`` rule. Returns True the first time.
         """
 
         def work(connection: Connection) -> bool:
             now = self._now()
             summary = self._lock_summary(connection, user_id, module_id, version, now)
-            if summary["status"] == Status.PASSED or not self._log(
-                connection,
-                key=f"module_completed:{user_id}:{module_id}",
-                user_id=user_id,
-                module_id=module_id,
-                version=version,
-                verb=Verb.MODULE_COMPLETED,
-                at=now,
-            ):
+            if summary["status"] == Status.PASSED:
                 return False
-            self._save_summary(connection, summary, now, version, passed=True)
+            self._save_summary(connection, summary, now, version, passes_module=_always)
             return True
 
         return self._write(work)
@@ -254,13 +266,18 @@ class ProgressMixin(StoreBase):
         *,
         correct: bool | None = None,
         detail: dict[str, Any] | None = None,
+        grade: Callable[[Attempt], QuizGrade] | None = None,
+        passes_module: ModuleRule | None = None,
     ) -> Answer:
         """Save one answer, scored by the caller. Returns the stored answer.
 
         The first answer to a question wins: submitting again (the same answer after a
         rerun, or a different one from a second tab) changes nothing and returns the
-        answer stored first. ``correct`` defaults to ``points >= max_points``. Raises
-        NotFoundError, AttemptClosedError, or InvalidActionError (a question not drawn in this attempt).
+        answer stored first. ``correct`` defaults to ``points >= max_points``. When this
+        answer is the attempt's last and ``grade`` is given, the attempt is closed in the
+        same transaction with ``grade(attempt with every answer)``, as ``finish_attempt``
+        would. Raises NotFoundError, AttemptClosedError, or InvalidActionError (a question
+        not drawn in this attempt).
         """
         _check_points(points, max_points)
 
@@ -330,6 +347,11 @@ class ProgressMixin(StoreBase):
                 question_id=question_id,
             )
             self._touch_attempt(connection, attempt_id, now)
+            if grade is not None:
+                so_far = self._attempt(connection, attempt)
+                if so_far.next_question is None:
+                    self._close_attempt(connection, attempt, grade(so_far), now, passes_module)
+                    return answer
             summary = self._lock_summary(
                 connection, attempt["user_id"], attempt["module_id"], attempt["content_version"], now
             )
@@ -345,13 +367,19 @@ class ProgressMixin(StoreBase):
         max_score: float,
         passed: bool,
         *,
+        scaled: float | None = None,
         detail: dict[str, Any] | None = None,
+        passes_module: ModuleRule | None = None,
     ) -> Attempt:
         """Close an attempt with the caller's score and verdict. Finishing twice changes nothing.
 
-        A passed attempt marks the module passed.
+        ``scaled`` defaults to score / max_score. A passed attempt marks the quiz passed;
+        the module is passed when ``passes_module`` says so.
         """
         _check_points(score, max_score)
+        if scaled is None:
+            scaled = score / max_score if max_score > 0 else 0.0
+        result = QuizGrade(float(score), float(max_score), float(scaled), bool(passed), dict(detail or {}))
 
         def work(connection: Connection) -> Attempt:
             attempt = self._attempt_row(connection, attempt_id, for_update=True)
@@ -359,54 +387,67 @@ class ProgressMixin(StoreBase):
                 raise NotFoundError(f"no quiz attempt {attempt_id}")
             if attempt["status"] == FINISHED:
                 return self._attempt(connection, attempt)
-            now = self._now()
-            scaled = score / max_score if max_score > 0 else 0.0
-            values = {
-                "status": FINISHED,
-                "score": float(score),
-                "max_score": float(max_score),
-                "passed": bool(passed),
-                "finished_at": now,
-                "last_activity_at": now,
-            }
-            connection.execute(update(quiz_attempts).where(quiz_attempts.c.id == attempt_id).values(**values))
-            self._log(
-                connection,
-                key=f"quiz_finished:{attempt_id}",
-                user_id=attempt["user_id"],
-                module_id=attempt["module_id"],
-                version=attempt["content_version"],
-                verb=Verb.QUIZ_FINISHED,
-                at=now,
-                detail=merged(
-                    {
-                        "bank_id": attempt["bank_id"],
-                        "score": float(score),
-                        "max": float(max_score),
-                        "scaled": scaled,
-                        "passed": bool(passed),
-                        "number": attempt["number"],
-                        "duration_s": (now - attempt["started_at"]).total_seconds(),
-                    },
-                    detail,
-                ),
-                attempt_id=attempt_id,
-            )
-            version = attempt["content_version"]
-            summary = self._lock_summary(connection, attempt["user_id"], attempt["module_id"], version, now)
-            self._save_summary(
-                connection,
-                summary,
-                now,
-                version,
-                passed=passed,
-                quiz_passed=bool(summary["quiz_passed"] or passed),
-                quiz_failures=summary["quiz_failures"] + (0 if passed else 1),
-                best_quiz_scaled=_best(summary["best_quiz_scaled"], scaled),
-            )
+            values = self._close_attempt(connection, attempt, result, self._now(), passes_module)
             return self._attempt(connection, {**attempt, **values})
 
         return self._write(work)
+
+    def _close_attempt(
+        self,
+        connection: Connection,
+        attempt: RowMapping,
+        result: QuizGrade,
+        now: datetime,
+        passes_module: ModuleRule | None,
+    ) -> dict[str, Any]:
+        """Finish a locked open attempt: its row, the ``quiz_finished`` record and the summary."""
+        _check_points(result.score, result.max_score)
+        _check_finite(result.scaled)
+        attempt_id = attempt["id"]
+        values = {
+            "status": FINISHED,
+            "score": result.score,
+            "max_score": result.max_score,
+            "passed": result.passed,
+            "finished_at": now,
+            "last_activity_at": now,
+        }
+        connection.execute(update(quiz_attempts).where(quiz_attempts.c.id == attempt_id).values(**values))
+        self._log(
+            connection,
+            key=f"quiz_finished:{attempt_id}",
+            user_id=attempt["user_id"],
+            module_id=attempt["module_id"],
+            version=attempt["content_version"],
+            verb=Verb.QUIZ_FINISHED,
+            at=now,
+            detail=merged(
+                {
+                    "bank_id": attempt["bank_id"],
+                    "score": result.score,
+                    "max": result.max_score,
+                    "scaled": result.scaled,
+                    "passed": result.passed,
+                    "number": attempt["number"],
+                    "duration_s": (now - attempt["started_at"]).total_seconds(),
+                },
+                result.detail,
+            ),
+            attempt_id=attempt_id,
+        )
+        version = attempt["content_version"]
+        summary = self._lock_summary(connection, attempt["user_id"], attempt["module_id"], version, now)
+        self._save_summary(
+            connection,
+            summary,
+            now,
+            version,
+            passes_module=passes_module,
+            quiz_passed=bool(summary["quiz_passed"] or result.passed),
+            quiz_failures=summary["quiz_failures"] + (0 if result.passed else 1),
+            best_quiz_scaled=_best(summary["best_quiz_scaled"], result.scaled),
+        )
+        return values
 
     def in_progress_attempt(self, user_id: int, module_id: str) -> Attempt | None:
         """The learner's open attempt at this module, with its answers so far (to resume)."""
@@ -523,12 +564,16 @@ class ProgressMixin(StoreBase):
         cost: float | None,
         *,
         detail: dict[str, Any] | None = None,
+        ending: RunEnding | None = None,
+        passes_module: ModuleRule | None = None,
     ) -> RunChoice:
         """Save the choice made at ``step`` (0 for the first) of a run.
 
         ``cost`` is what the engine says the choice cost against the best one at that node.
         A repeat of a step already saved changes nothing and returns the stored choice (the
-        first one wins). Raises NotFoundError, RunClosedError, or InvalidActionError when ``step`` skips ahead.
+        first one wins). When the choice reached an ending, pass it as ``ending``: the run
+        is closed in the same transaction, as ``finish_run`` would. Raises NotFoundError,
+        RunClosedError, or InvalidActionError when ``step`` skips ahead.
         """
         if cost is not None:
             _check_finite(cost)
@@ -570,10 +615,9 @@ class ProgressMixin(StoreBase):
                     made_at=now,
                 )
             )
+            path = [*run["path"], choice_index]
             connection.execute(
-                update(scenario_runs)
-                .where(scenario_runs.c.id == run_id)
-                .values(path=[*run["path"], choice_index], last_activity_at=now)
+                update(scenario_runs).where(scenario_runs.c.id == run_id).values(path=path, last_activity_at=now)
             )
             self._log(
                 connection,
@@ -588,6 +632,9 @@ class ProgressMixin(StoreBase):
                 run_id=run_id,
                 node_id=node_id,
             )
+            if ending is not None:
+                self._close_run(connection, {**run, "path": path}, ending, now, passes_module)
+                return choice
             summary = self._lock_summary(connection, run["user_id"], run["module_id"], run["content_version"], now)
             self._save_summary(connection, summary, now, run["content_version"])
             return choice
@@ -603,13 +650,22 @@ class ProgressMixin(StoreBase):
         best: float,
         worst: float,
         *,
+        scaled: float | None = None,
         detail: dict[str, Any] | None = None,
+        passes_module: ModuleRule | None = None,
     ) -> Run:
         """Close a run at an ending with the engine's score and the best and worst possible.
 
-        Finishing twice changes nothing. Raises NotFoundError, or RunClosedError for an abandoned run.
+        ``scaled`` defaults to (score - worst) / (best - worst). The module is passed when
+        ``passes_module`` says so. Finishing twice changes nothing. Raises NotFoundError, or
+        RunClosedError for an abandoned run.
         """
         _check_finite(score, best, worst)
+        if scaled is None:
+            scaled = (score - worst) / (best - worst) if best > worst else 1.0
+        ending = RunEnding(
+            ending_id, outcome, float(score), float(best), float(worst), float(scaled), dict(detail or {})
+        )
 
         def work(connection: Connection) -> Run:
             run = self._run_row(connection, run_id, for_update=True)
@@ -619,67 +675,80 @@ class ProgressMixin(StoreBase):
                 return self._run(connection, run)
             if run["status"] == ABANDONED:
                 raise RunClosedError(f"run {run_id} was abandoned")
-            now = self._now()
-            values = {
-                "status": FINISHED,
-                "ending_id": ending_id,
-                "outcome": outcome,
-                "score": float(score),
-                "best": float(best),
-                "worst": float(worst),
-                "finished_at": now,
-                "last_activity_at": now,
-            }
-            connection.execute(update(scenario_runs).where(scenario_runs.c.id == run_id).values(**values))
-            scaled = (score - worst) / (best - worst) if best > worst else 1.0
-            self._log(
-                connection,
-                key=f"ending:{run_id}",
-                user_id=run["user_id"],
-                module_id=run["module_id"],
-                version=run["content_version"],
-                verb=Verb.ENDING_REACHED,
-                at=now,
-                detail=merged(
-                    {
-                        "ending_id": ending_id,
-                        "outcome": outcome,
-                        "score": float(score),
-                        "best": float(best),
-                        "worst": float(worst),
-                        "scaled": scaled,
-                        "steps": len(run["path"]),
-                        "duration_s": (now - run["started_at"]).total_seconds(),
-                    },
-                    detail,
-                ),
-                scenario_id=run["scenario_id"],
-                run_id=run_id,
-            )
-            finished_before = connection.execute(
-                select(
-                    exists().where(
-                        scenario_runs.c.user_id == run["user_id"],
-                        scenario_runs.c.scenario_id == run["scenario_id"],
-                        scenario_runs.c.status == FINISHED,
-                        scenario_runs.c.id != run_id,
-                    )
-                )
-            ).scalar()
-            version = run["content_version"]
-            summary = self._lock_summary(connection, run["user_id"], run["module_id"], version, now)
-            self._save_summary(
-                connection,
-                summary,
-                now,
-                version,
-                scenario_runs=summary["scenario_runs"] + 1,
-                scenarios_completed=summary["scenarios_completed"] + (0 if finished_before else 1),
-                best_scenario_scaled=_best(summary["best_scenario_scaled"], scaled),
-            )
+            values = self._close_run(connection, run, ending, self._now(), passes_module)
             return self._run(connection, {**run, **values})
 
         return self._write(work)
+
+    def _close_run(
+        self,
+        connection: Connection,
+        run: Mapping[str, Any],
+        ending: RunEnding,
+        now: datetime,
+        passes_module: ModuleRule | None,
+    ) -> dict[str, Any]:
+        """Finish a locked open run: its row, the ``ending_reached`` record and the summary."""
+        _check_finite(ending.score, ending.best, ending.worst, ending.scaled)
+        run_id = run["id"]
+        values = {
+            "status": FINISHED,
+            "ending_id": ending.ending_id,
+            "outcome": ending.outcome,
+            "score": ending.score,
+            "best": ending.best,
+            "worst": ending.worst,
+            "finished_at": now,
+            "last_activity_at": now,
+        }
+        connection.execute(update(scenario_runs).where(scenario_runs.c.id == run_id).values(**values))
+        self._log(
+            connection,
+            key=f"ending:{run_id}",
+            user_id=run["user_id"],
+            module_id=run["module_id"],
+            version=run["content_version"],
+            verb=Verb.ENDING_REACHED,
+            at=now,
+            detail=merged(
+                {
+                    "ending_id": ending.ending_id,
+                    "outcome": ending.outcome,
+                    "score": ending.score,
+                    "best": ending.best,
+                    "worst": ending.worst,
+                    "scaled": ending.scaled,
+                    "steps": len(run["path"]),
+                    "duration_s": (now - run["started_at"]).total_seconds(),
+                },
+                ending.detail,
+            ),
+            scenario_id=run["scenario_id"],
+            run_id=run_id,
+        )
+        finished_before = connection.execute(
+            select(
+                exists().where(
+                    scenario_runs.c.user_id == run["user_id"],
+                    scenario_runs.c.scenario_id == run["scenario_id"],
+                    scenario_runs.c.status == FINISHED,
+                    scenario_runs.c.id != run_id,
+                )
+            )
+        ).scalar()
+        version = run["content_version"]
+        summary = self._lock_summary(connection, run["user_id"], run["module_id"], version, now)
+        self._save_summary(
+            connection,
+            summary,
+            now,
+            version,
+            passes_module=passes_module,
+            scenario_runs=summary["scenario_runs"] + 1,
+            scenarios_completed=summary["scenarios_completed"] + (0 if finished_before else 1),
+            best_scenario_scaled=_best(summary["best_scenario_scaled"], ending.scaled),
+        )
+        return values
 
     def abandon_run(self, run_id: str) -> bool:
         """Give up an open run (to start the scenario over). True if it was open."""
@@ -850,28 +919,44 @@ class ProgressMixin(StoreBase):
         )
         return connection.execute(query).mappings().one()
 
-    @staticmethod
     def _save_summary(
+        self,
         connection: Connection,
         summary: RowMapping,
         now: datetime,
         version: str,
         *,
-        passed: bool = False,
+        passes_module: ModuleRule | None = None,
         **changes: Any,
     ) -> None:
+        """Write the summary's ``changes`` and the time spent; pass the module if the rule now holds.
+
+        Passing happens once: it logs ``module_completed`` and sets ``completed_at``; a passed
+        module stays passed whatever comes after.
+        """
         gap = now - summary["last_activity_at"]
         spent = min(max(gap, timedelta(0)), IDLE_CAP).total_seconds()
         already_passed = summary["status"] == Status.PASSED
-        values = {
-            "status": (Status.PASSED if already_passed or passed else Status.IN_PROGRESS).value,
+        values: dict[str, Any] = {
+            "status": (Status.PASSED if already_passed else Status.IN_PROGRESS).value,
             "last_activity_at": max(now, summary["last_activity_at"]),
             "time_spent_s": summary["time_spent_s"] + spent,
             "content_version": version,
             **changes,
         }
-        if passed and summary["completed_at"] is None:
-            values["completed_at"] = now
+        if not already_passed and passes_module is not None and passes_module(_summary_from({**summary, **values})):
+            values["status"] = Status.PASSED.value
+            if summary["completed_at"] is None:
+                values["completed_at"] = now
+            self._log(
+                connection,
+                key=f"module_completed:{summary['user_id']}:{summary['module_id']}",
+                user_id=summary["user_id"],
+                module_id=summary["module_id"],
+                version=version,
+                verb=Verb.MODULE_COMPLETED,
+                at=now,
+            )
         connection.execute(
             update(module_summaries)
             .where(
@@ -938,6 +1023,10 @@ def _lesson_pk(user_id: int, module_id: str, lesson_id: str) -> Any:
         lesson_progress.c.module_id == module_id,
         lesson_progress.c.lesson_id == lesson_id,
     )
+
+
+def _always(_summary: ModuleSummary) -> bool:
+    return True
 
 
 def _check_finite(*numbers: float) -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from academy import learning
 from academy.auth import User
 from academy.content.schema import Lesson, Module
-from academy.ui import navigation, progress_view, session, widgets
+from academy.ui import navigation, session, widgets
 from academy.ui.navigation import LEARNERS, PageSpec
 from academy.ui.text import course as md
 
@@ -36,7 +37,7 @@ def _record_view(user: User, module: Module, lesson: Lesson) -> None:
     # One write per lesson opened, not one per rerun (every click reruns the page).
     here = (user.id, module.id, lesson.id)
     if st.session_state.get(_VIEWING) != here:
-        session.store().mark_viewed(user.id, module.id, lesson.id, session.course().versions[module.id])
+        learning.view_lesson(session.store(), session.course(), user.id, module.id, lesson.id)
         st.session_state[_VIEWING] = here
 
 
@@ -69,14 +70,7 @@ def _completion(user: User, module: Module, lesson: Lesson, done: bool) -> None:
         st.success("You completed this lesson.", icon=":material/task_alt:")
         return
     if st.button("Mark complete", type="primary", icon=":material/done:", key=f"complete-{module.id}-{lesson.id}"):
-        store = session.store()
-        version = session.course().versions[module.id]
-        store.mark_complete(user.id, module.id, lesson.id, version)
-        summary = store.module_summaries(user.id).get(module.id)
-        if summary and progress_view.module_complete_without_quiz(
-            module, summary.lessons_done, summary.scenarios_completed
-        ):
-            store.complete_module(user.id, module.id, version)
+        learning.complete_lesson(session.store(), session.course(), user.id, module.id, lesson.id)
         st.rerun()
 
 

@@ -67,11 +67,6 @@ def standing(module: Module, summary: ModuleSummary | None, has_quiz: bool) -> M
     return ModuleStanding(summary.status, done, total)
 
 
-def module_complete_without_quiz(module: Module, lessons_done: int, scenarios_completed: int) -> bool:
-    """A module with no quiz is passed once every lesson is complete and every role-play played."""
-    return module.quiz is None and lessons_done >= len(module.lessons) and scenarios_completed >= len(module.scenarios)
-
-
 def _attempt_activity(attempt: Attempt) -> datetime:
     return max([attempt.started_at, *(answer.answered_at for answer in attempt.answers)])
 

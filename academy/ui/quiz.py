@@ -7,11 +7,13 @@ of its own: the open attempt and its answers are read from the store on every ru
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
+from academy import learning
 from academy.auth import User
 from academy.content.schema import (
     Matching,
@@ -48,7 +50,7 @@ def render() -> None:
     # theirs (only the result shown needs answers): not every answer the learner ever gave.
     open_attempt = store.in_progress_attempt(user.id, module.id)
     if open_attempt is not None:
-        _take(module, bank, open_attempt)
+        _take(open_attempt)
     else:
         _overview(user, module, bank, store.attempts(user.id, module.id, answers=False))
 
@@ -75,7 +77,7 @@ def _overview(user: User, module: Module, bank: QuizBank, attempts: list[Attempt
         return
     label = "Start the quiz" if not finished else "Start a new attempt"
     if st.button(label, type="primary", icon=":material/quiz:", key=f"start-quiz-{module.id}"):
-        _start(user, module, bank)
+        _start(user, module)
 
 
 def _chosen_attempt(finished: list[Attempt]) -> Attempt:
@@ -100,12 +102,9 @@ def _scaled(attempt: Attempt) -> float | None:
     return attempt.score / attempt.max_score
 
 
-def _start(user: User, module: Module, bank: QuizBank) -> None:
-    seed = engine.new_seed()
-    drawn = [entry.question_id for entry in engine.draw(bank, seed)]
-    version = session.course().versions[module.id]
+def _start(user: User, module: Module) -> None:
     try:
-        session.store().start_attempt(user.id, module.id, bank.id, seed, drawn, version, limit=bank.attempts)
+        learning.start_quiz(session.store(), session.course(), user.id, module.id)
     except AttemptLimitError:
         st.warning("You have used all the attempts this quiz allows.", icon=":material/block:")
         return
@@ -115,30 +114,11 @@ def _start(user: User, module: Module, bank: QuizBank) -> None:
 # --- taking the quiz -----------------------------------------------------------------------
 
 
-def drawn_questions(bank: QuizBank, attempt: Attempt) -> list[engine.DrawnQuestion] | None:
-    """The attempt's questions with their option order; None if the bank lost one of them."""
-    by_draw = {entry.question_id: entry for entry in engine.draw(bank, attempt.seed)}
-    known = {question.id: question for question in bank.questions}
-    if any(question_id not in known for question_id in attempt.drawn):
-        return None
-    # Normally the stored order and the seed agree; if the bank changed, the stored order wins.
-    return [by_draw.get(question_id) or _default_order(known[question_id]) for question_id in attempt.drawn]
-
-
-def _default_order(question: Question) -> engine.DrawnQuestion:
-    order: list[str] = []
-    if isinstance(question, SingleChoice | MultipleSelect):
-        order = [option.id for option in question.options]
-    elif isinstance(question, Ordering):
-        order = [item.id for item in question.items]
-    elif isinstance(question, Matching):
-        order = [pair.id for pair in question.pairs]
-    return engine.DrawnQuestion(question_id=question.id, order=tuple(order))
-
-
-def _take(module: Module, bank: QuizBank, attempt: Attempt) -> None:
-    drawn = drawn_questions(bank, attempt)
-    if drawn is None:
+def _take(attempt: Attempt) -> None:
+    course = session.course()
+    try:
+        questions = learning.attempt_questions(course, attempt)
+    except learning.ContentChangedError:
         st.error(
             "This quiz changed since you started this attempt, and some of its questions are gone. "
             "Ask your administrator to check the course.",
@@ -146,44 +126,20 @@ def _take(module: Module, bank: QuizBank, attempt: Attempt) -> None:
         )
         return
     question_id = attempt.next_question
-    if question_id is None:  # every answer is in, the attempt was not closed yet
-        _finish(module, bank, attempt, drawn)
+    if question_id is None:  # every answer is in but the attempt is open (saved before attempts closed themselves)
+        learning.finish_quiz(session.store(), course, attempt)
         st.rerun()
-    total = len(drawn)
+    total = len(questions)
     position = attempt.drawn.index(question_id)
     st.progress(len(attempt.answers) / total, text=f"Question {position + 1} of {total}")
-    question = next(question for question in bank.questions if question.id == question_id)
-    entry = drawn[position]
+    question, entry = questions[position]
     response = _question_form(question, entry, f"{attempt.id}-{question_id}", last=len(attempt.answers) + 1 == total)
     if response is _NOTHING:
         return
-    scored = engine.score(question, response)
-    store = session.store()
-    try:
-        store.submit_answer(
-            attempt.id,
-            question.id,
-            response,
-            scored.points,
-            scored.max_points,
-            correct=scored.correct,
-            detail={"type": question.type, "skills": list(question.skills)},
-        )
-    except AttemptClosedError:  # finished meanwhile in another window: show its result
-        st.rerun()
-    if len(attempt.answers) + 1 == total:
-        fresh = store.attempt_detail(attempt.id)
-        if fresh is not None and fresh.next_question is None:
-            _finish(module, bank, fresh, drawn)
+    # Finished meanwhile in another window: the rerun shows its result.
+    with contextlib.suppress(AttemptClosedError):
+        learning.answer_question(session.store(), course, attempt, question.id, response)
     st.rerun()
-
-
-def _finish(module: Module, bank: QuizBank, attempt: Attempt, drawn: Sequence[engine.DrawnQuestion]) -> None:
-    answers = {answer.question_id: answer.response for answer in attempt.answers}
-    result = engine.grade_attempt(bank, drawn, answers, module.pass_mark)
-    session.store().finish_attempt(
-        attempt.id, result.total, result.max_points, result.passed, detail={"answered": result.answered}
-    )
 
 
 _NOTHING = object()
@@ -318,12 +274,11 @@ def _result(module: Module, bank: QuizBank, attempt: Attempt) -> None:
         )
     else:
         st.error(f"Not passed: {scaled:.0%} against a pass mark of {module.pass_mark:.0%}.", icon=":material/cancel:")
-    drawn = drawn_questions(bank, attempt)
-    if drawn is None:
+    try:
+        graded = learning.review(session.course(), attempt)
+    except learning.ContentChangedError:
         st.caption("The quiz changed since this attempt, so its review is not available.")
         return
-    answers = {answer.question_id: answer.response for answer in attempt.answers}
-    graded = engine.grade_attempt(bank, drawn, answers, module.pass_mark)
     st.subheader(":material/rate_review: Review", anchor=False)
     questions = {question.id: question for question in bank.questions}
     for number, scored in enumerate(graded.answers, start=1):

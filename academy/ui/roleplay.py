@@ -7,12 +7,15 @@ reload or a server restart continues exactly where the learner was.
 
 from __future__ import annotations
 
+import contextlib
+
 import streamlit as st
 
+from academy import learning
 from academy.auth import User
 from academy.content.schema import Module, Node, Scenario
 from academy.engine import roleplay as engine
-from academy.store import InvalidActionError, Run, RunChoice, RunClosedError
+from academy.store import InvalidActionError, Run, RunClosedError
 from academy.ui import navigation, progress_view, session, widgets
 from academy.ui.navigation import LEARNERS, PageSpec
 from academy.ui.text import course as md
@@ -35,7 +38,7 @@ def render() -> None:
     store = session.store()
     open_run = store.in_progress_run(user.id, scenario.id)
     if open_run is not None:
-        _play(user, module, scenario, open_run)
+        _play(scenario, open_run)
         return
     finished = [run for run in store.runs(user.id, scenario_id=scenario.id) if run.finished]
     if finished:
@@ -64,31 +67,31 @@ def _brief(scenario: Scenario) -> None:
 
 
 def _start(user: User, module: Module, scenario: Scenario) -> None:
-    session.store().start_run(user.id, module.id, scenario.id, session.course().versions[module.id])
+    learning.start_roleplay(session.store(), session.course(), user.id, module.id, scenario.id)
     st.rerun()
 
 
 # --- playing -----------------------------------------------------------------------------
 
 
-def _play(user: User, module: Module, scenario: Scenario, run: Run) -> None:
+def _play(scenario: Scenario, run: Run) -> None:
     try:
-        state = engine.replay(scenario, run.path)
-    except ValueError:
+        state = learning.run_state(session.course(), run)
+    except learning.ContentChangedError:
         st.warning(
             "This role-play changed since you started it, so your run cannot continue. Start it again.",
             icon=":material/warning:",
         )
-        _restart_button(user, module, scenario, run)
+        _restart_button(run)
         return
     _brief(scenario)
     _transcript(scenario, state)
     _trust_meter(state.trust)
-    if state.finished:  # the ending was reached but not yet recorded (e.g. a crash in between)
-        _finish(run, scenario, state)
+    if state.finished:  # the ending was reached but not recorded (a run saved before runs closed themselves)
+        learning.finish_roleplay(session.store(), session.course(), run)
         st.rerun()
     _choices(run, scenario, state)
-    _restart_button(user, module, scenario, run)
+    _restart_button(run)
 
 
 def _trust_meter(trust: int) -> None:
@@ -130,7 +133,7 @@ def _choices(run: Run, scenario: Scenario, state: engine.RunState) -> None:
     for index, choice in engine.presentation_order(offered, f"{run.id}:{step}"):
         # The step is part of the key: a double click cannot answer the next node too.
         if st.button(md(choice.text), key=f"choice-{run.id}-{step}-{index}", width="stretch"):
-            _choose(run, scenario, state, index)
+            _choose(run, index)
     # A closed reply whose condition carries a hint is announced, so no gate is a secret.
     offered_indexes = {index for index, _ in offered}
     for index, choice in enumerate(_node(scenario, state.node).choices):
@@ -138,55 +141,19 @@ def _choices(run: Run, scenario: Scenario, state: engine.RunState) -> None:
             st.caption(f":material/lock: {md(choice.when.hint)}")
 
 
-def _choose(run: Run, scenario: Scenario, state: engine.RunState, index: int) -> None:
-    after, outcome = engine.choose(scenario, state, index)
-    try:
-        saved = _save_choice(run, state, index, outcome)
-    except (RunClosedError, InvalidActionError):
-        # Another window ended or restarted this run meanwhile: show what the store holds now.
-        st.rerun()
-    if saved.choice_index != index:  # another window answered this step first; its choice stands
-        st.rerun()
-    if after.finished:
-        _finish(run, scenario, after)
+def _choose(run: Run, index: int) -> None:
+    # Another window may have ended, restarted or advanced this run meanwhile: then the
+    # rerun shows what the store holds now.
+    with contextlib.suppress(RunClosedError, InvalidActionError):
+        learning.choose(session.store(), session.course(), run, index)
     st.rerun()
 
 
-def _save_choice(run: Run, state: engine.RunState, index: int, outcome: engine.StepOutcome) -> RunChoice:
-    return session.store().record_choice(
-        run.id,
-        len(state.path),
-        state.node,
-        index,
-        float(outcome.cost or 0),
-        detail={
-            "skills": list(outcome.choice.skills),
-            "trust_delta": outcome.trust_delta,
-            "trust_after": outcome.trust_after,
-            "best": index in outcome.best_choices,
-        },
-    )
-
-
-def _finish(run: Run, scenario: Scenario, state: engine.RunState) -> None:
-    debrief = engine.debrief(scenario, state)
-    session.store().finish_run(
-        run.id,
-        debrief.ending.id,
-        debrief.outcome,
-        debrief.score,
-        debrief.best,
-        debrief.worst,
-        detail={"trust": debrief.trust, "skills": [tally.skill for tally in debrief.skills]},
-    )
-
-
-def _restart_button(user: User, module: Module, scenario: Scenario, run: Run) -> None:
+def _restart_button(run: Run) -> None:
     st.divider()
     if st.button("Start over", icon=":material/restart_alt:", key=f"restart-{run.id}"):
-        store = session.store()
-        store.abandon_run(run.id)
-        _start(user, module, scenario)
+        learning.restart_roleplay(session.store(), session.course(), run)
+        st.rerun()
 
 
 # --- the debrief ---------------------------------------------------------------------------

@@ -1,0 +1,135 @@
+"""Quizzes: a learner starts an attempt, answers its questions one by one, and it is graded.
+
+The engine draws, scores and grades; the store keeps the attempt. The last answer closes
+the attempt in its own transaction, graded from every stored answer, so a crash or a second
+tab can never leave an attempt fully answered but open.
+"""
+
+from __future__ import annotations
+
+from academy.content.schema import Course, Question, QuizBank
+from academy.engine import quiz as engine
+from academy.learning._lookup import bank_of, module_of
+from academy.learning.errors import ContentChangedError, InvalidResponseError, NotInCourseError
+from academy.learning.rules import module_rule
+from academy.store import Attempt, NotFoundError, QuizGrade, Store
+
+
+def start_quiz(store: Store, course: Course, user_id: int, module_id: str, *, seed: int | None = None) -> Attempt:
+    """Open an attempt at the module's quiz with a fresh draw (``seed`` fixes it, for demos and tests).
+
+    If the learner already has an open attempt there, that one is returned unchanged, so a
+    double click cannot open two. Raises ``AttemptLimitError`` when every allowed attempt was
+    used, ``NotInCourseError`` when the module has no quiz.
+    """
+    module = module_of(course, module_id)
+    bank = bank_of(course, module)
+    seed = engine.new_seed() if seed is None else seed
+    drawn = [entry.question_id for entry in engine.draw(bank, seed)]
+    return store.start_attempt(
+        user_id, module.id, bank.id, seed, drawn, course.versions[module.id], limit=bank.attempts
+    )
+
+
+def attempt_questions(course: Course, attempt: Attempt) -> list[tuple[Question, engine.DrawnQuestion]]:
+    """The attempt's questions in the order drawn, each with the order its parts are shown in.
+
+    Drawn again from the attempt's seed, so a resumed attempt looks as it did. Raises
+    ``ContentChangedError`` when the bank has lost one of the attempt's questions.
+    """
+    bank = _attempt_bank(course, attempt)
+    known = {question.id: question for question in bank.questions}
+    missing = [question_id for question_id in attempt.drawn if question_id not in known]
+    if missing:
+        raise ContentChangedError(f"the quiz no longer has question(s) {', '.join(missing)} of this attempt")
+    by_draw = {entry.question_id: entry for entry in engine.draw(bank, attempt.seed)}
+    # Normally the stored order and the seed agree; if the bank changed, the stored order wins.
+    return [
+        (known[question_id], by_draw.get(question_id) or engine.default_order(known[question_id]))
+        for question_id in attempt.drawn
+    ]
+
+
+def answer_question(store: Store, course: Course, attempt: Attempt, question_id: str, response: object) -> Attempt:
+    """Score and save the learner's answer to one question; returns the attempt as it now stands.
+
+    The first answer to a question wins (a repeat from a rerun or a second tab changes
+    nothing). The last answer also grades and closes the attempt, and passes the module if
+    the quiz was passed. Raises ``InvalidResponseError`` for a malformed response,
+    ``ContentChangedError``, or the store's ``AttemptClosedError`` when the attempt was
+    finished meanwhile.
+    """
+    questions = dict((question.id, question) for question, _ in attempt_questions(course, attempt))
+    question = questions.get(question_id)
+    if question is None:
+        raise NotInCourseError(f"question '{question_id}' is not part of attempt {attempt.id}")
+    try:
+        scored = engine.score(question, response)
+    except ValueError as error:
+        raise InvalidResponseError(str(error)) from error
+    module = module_of(course, attempt.module_id)
+    store.submit_answer(
+        attempt.id,
+        question.id,
+        scored.response,
+        scored.points,
+        scored.max_points,
+        correct=scored.correct,
+        detail={"type": question.type, "skills": list(question.skills)},
+        grade=lambda answered: _grade(course, answered),
+        passes_module=module_rule(module),
+    )
+    return _fresh(store, attempt.id)
+
+
+def finish_quiz(store: Store, course: Course, attempt: Attempt) -> Attempt:
+    """Grade an attempt from its stored answers (unanswered questions score 0) and close it.
+
+    ``answer_question`` does this with the last answer; this is for an attempt left open
+    with every answer in (saved before the attempt closed itself) or given up early.
+    Finishing twice changes nothing.
+    """
+    module = module_of(course, attempt.module_id)
+    result = _grade(course, attempt)
+    return store.finish_attempt(
+        attempt.id,
+        result.score,
+        result.max_score,
+        result.passed,
+        scaled=result.scaled,
+        detail=result.detail,
+        passes_module=module_rule(module),
+    )
+
+
+def review(course: Course, attempt: Attempt) -> engine.AttemptResult:
+    """Every question of the attempt scored from its stored answer, with feedback, against the pass mark."""
+    module = module_of(course, attempt.module_id)
+    drawn = [entry for _, entry in attempt_questions(course, attempt)]
+    answers = {answer.question_id: answer.response for answer in attempt.answers}
+    return engine.grade_attempt(_attempt_bank(course, attempt), drawn, answers, module.pass_mark)
+
+
+def _grade(course: Course, attempt: Attempt) -> QuizGrade:
+    result = review(course, attempt)
+    return QuizGrade(
+        score=result.total,
+        max_score=result.max_points,
+        scaled=result.scaled,
+        passed=result.passed,
+        detail={"answered": result.answered},
+    )
+
+
+def _attempt_bank(course: Course, attempt: Attempt) -> QuizBank:
+    bank = course.banks.get(attempt.bank_id)
+    if bank is None:
+        raise ContentChangedError(f"the quiz '{attempt.bank_id}' of this attempt is no longer in the course")
+    return bank
+
+
+def _fresh(store: Store, attempt_id: str) -> Attempt:
+    found = store.attempt_detail(attempt_id)
+    if found is None:  # attempts are never deleted while their learner exists
+        raise NotFoundError(f"no quiz attempt {attempt_id}")
+    return found
