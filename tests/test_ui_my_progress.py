@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from academy import learning
 from academy.engine import quiz as engine
 from academy.store import open_store
 from tests.conftest import FakeClock
@@ -28,7 +29,9 @@ def test_progress_shows_lessons_best_quiz_attempts_and_roleplays(world: World) -
     for seed, points in ((1, 5), (2, 8)):
         drawn = [entry.question_id for entry in engine.draw(bank, seed)]
         attempt = world.store.start_attempt(learner.id, module.id, bank.id, seed, drawn, version)
-        world.store.finish_attempt(attempt.id, points, 10, points / 10 >= module.pass_mark)
+        world.store.finish_attempt(
+            attempt.id, points, 10, points / 10 >= module.pass_mark, passes_module=learning.module_rule(module)
+        )
     at = world.app(learner, "progress")
     no_exceptions(at)
     modules = at.dataframe[0].value.set_index("Module")
