@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from academy import learning
 from academy.store import format_code
 from tests.ui_helpers import World, button, no_exceptions, texts, world
 
@@ -20,7 +21,9 @@ def pass_quiz(world: World, user_id: int, module_id: str) -> None:
     attempt = world.store.start_attempt(user_id, module_id, bank.id, 1, ids, world.version(module_id))
     for question_id in ids:
         world.store.submit_answer(attempt.id, question_id, None, 1.0, 1.0)
-    world.store.finish_attempt(attempt.id, 2.0, 2.0, True)
+    world.store.finish_attempt(
+        attempt.id, 2.0, 2.0, True, passes_module=learning.module_rule(world.course.module(module_id))
+    )
 
 
 def test_assigned_work_comes_first_in_the_catalog_with_its_due_date_and_state(world: World) -> None:
