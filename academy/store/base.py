@@ -62,6 +62,23 @@ class StoreBase:
         """One round trip to the database (health checks); raises when it does not answer."""
         self._read(lambda connection: connection.exec_driver_sql("SELECT 1").scalar())
 
+    def flush_erased(self) -> bool:
+        """Push erased data out of the SQLite write-ahead log; True when the log is emptied.
+
+        With ``secure_delete`` the database file keeps zeros where deleted rows were, but the
+        log (``-wal``) still holds the pages as they were before the delete until a checkpoint
+        copies them back and truncates it. PostgreSQL needs VACUUM instead (see the operations
+        guide); there this does nothing and returns True.
+        """
+        if not is_sqlite_file(self._engine):
+            return True
+        connection = self._engine.raw_connection()
+        try:
+            busy, _, _ = connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        finally:
+            connection.close()
+        return not busy
+
     def probe_write(self) -> None:
         """One try, without retries, at a write that changes nothing; raises if writes fail.
 

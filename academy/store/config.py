@@ -109,6 +109,9 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
         # the last transactions on a power cut, and saves an fsync per commit.
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
+        # Deleted rows are overwritten with zeros, not just unlinked, whatever the SQLite build's
+        # default: an erased learner must not stay readable in the file's free space.
+        cursor.execute("PRAGMA secure_delete = ON")
         cursor.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
     finally:
         cursor.close()

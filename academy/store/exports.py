@@ -151,7 +151,9 @@ class ExportsMixin(ProgressMixin, AccountsMixin, StoreBase):
                 self._ensure_an_admin_remains(connection)
             return removed
 
-        return self._write(work)
+        removed = self._write(work)
+        self.flush_erased()  # if readers keep the log busy, its old pages are overwritten as it is reused
+        return removed
 
     # --- analysis rows (for academy.reports) ------------------------------------------
 
