@@ -7,7 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
-from academy.content.schema import Matching, Module, MultipleSelect, Ordering, QuizBank, SingleChoice
+from academy.content.schema import (
+    BLUEPRINT_SELECTORS,
+    Matching,
+    Module,
+    MultipleSelect,
+    Ordering,
+    QuizBank,
+    SingleChoice,
+)
 from academy.content.yaml_source import Loc
 from academy.engine.graph import scenario_problems
 
@@ -36,7 +44,25 @@ def lint_bank(bank: QuizBank) -> list[Finding]:
         findings.append((("draw",), f"draw is {bank.draw} but the bank has only {len(bank.questions)} questions"))
     for index, question in enumerate(bank.questions):
         findings += [((("questions", index, *loc)), message) for loc, message in _question_findings(question)]
+    findings += _blueprint_findings(bank)
     return findings
+
+
+def _blueprint_findings(bank: QuizBank) -> Iterable[Finding]:
+    for index, row in enumerate(bank.blueprint):
+        if row.selector is None:
+            yield ("blueprint", index), f"a blueprint row names exactly one of: {', '.join(BLUEPRINT_SELECTORS)}"
+            continue
+        name, value = row.selector
+        matching = sum(row.matches(question) for question in bank.questions)
+        if matching < row.draw:
+            yield (
+                ("blueprint", index, "draw"),
+                f"the row draws {row.draw} but only {matching} question(s) have {name} '{value}'",
+            )
+    total = sum(row.draw for row in bank.blueprint)
+    if total > bank.draw:
+        yield ("blueprint",), f"the blueprint rows draw {total} questions but an attempt has only {bank.draw} (draw)"
 
 
 def _question_findings(question: object) -> Iterable[Finding]:

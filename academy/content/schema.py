@@ -180,6 +180,8 @@ class QuestionBase(Strict):
     points: Annotated[float, Field(gt=0, le=100)] = 1.0
     covers: list[ChecklistId] = []
     """The lines of the sources' facts checklist this question tests."""
+    group: Slug | None = None
+    """A blueprint group (an objective, a section or a topic) the bank's ``blueprint`` can draw by."""
     level: Level | None = None
     """What the question asks of the learner: recall (a fact, figure or name), understand
     (explain, tell apart) or apply (decide what to do in a situation)."""
@@ -250,6 +252,42 @@ Question = Annotated[
 QUESTION_TYPES: tuple[str, ...] = ("single", "multiple", "true_false", "ordering", "matching", "numeric")
 
 
+class BlueprintRow(Strict):
+    """One line of a draw blueprint: how many questions to draw from the questions that match.
+
+    Give exactly one of ``group``, ``covers``, ``skill`` or ``level``.
+    """
+
+    group: Slug | None = None
+    """Questions whose ``group`` is this."""
+    covers: ChecklistId | None = None
+    """Questions whose ``covers`` list holds this checklist line."""
+    skill: SkillTag | None = None
+    """Questions whose ``skills`` hold this skill."""
+    level: Level | None = None
+    """Questions of this level."""
+    draw: Annotated[int, Field(gt=0)]
+    """How many of them each attempt gets."""
+
+    @property
+    def selector(self) -> tuple[str, str] | None:
+        """(field, value) of the one selector given, or None when there is not exactly one."""
+        given = [(name, value) for name in BLUEPRINT_SELECTORS if (value := getattr(self, name)) is not None]
+        return given[0] if len(given) == 1 else None
+
+    def matches(self, question: QuestionBase) -> bool:
+        if self.group is not None and question.group != self.group:
+            return False
+        if self.covers is not None and self.covers not in question.covers:
+            return False
+        if self.skill is not None and self.skill not in question.skills:
+            return False
+        return self.level is None or question.level == self.level
+
+
+BLUEPRINT_SELECTORS: tuple[str, ...] = ("group", "covers", "skill", "level")
+
+
 class QuizBank(Strict):
     schema_version: Literal[1]
     id: Slug
@@ -260,6 +298,10 @@ class QuizBank(Strict):
     """Shuffle the drawn questions and their options."""
     attempts: Annotated[int, Field(gt=0)] | None = None
     """Attempt limit per learner; empty means unlimited."""
+    blueprint: list[BlueprintRow] = []
+    """Draw by blueprint: each row draws its number of questions from those matching it, then the
+    rest of ``draw`` comes from the whole bank; no two near-duplicate questions meet in one
+    attempt. Empty: ``draw`` questions at random from the whole bank."""
     questions: Annotated[list[Question], Field(min_length=1)]
 
 

@@ -35,6 +35,7 @@ from academy.content.schema import (
     SingleChoice,
     TrueFalse,
 )
+from academy.engine import blueprint
 from academy.engine._results import Result
 
 Response = str | list[str] | bool | dict[str, str] | float
@@ -65,7 +66,8 @@ def new_seed() -> int:
 def draw(bank: QuizBank, seed: int) -> list[DrawnQuestion]:
     """The questions of one attempt, identical for identical (bank, seed).
 
-    Picks ``bank.draw`` questions at random (all of them when the bank is not larger).
+    Picks ``bank.draw`` questions at random (all of them when the bank is not larger), or by the
+    bank's ``blueprint`` when it has one (``academy.engine.blueprint``).
     With ``bank.shuffle`` the questions and the options of single and multiple questions
     are shown in random order; without it they keep the bank's order. Ordering items and
     the right-hand column of matching are always shuffled, and never left in the correct
@@ -73,7 +75,10 @@ def draw(bank: QuizBank, seed: int) -> list[DrawnQuestion]:
     """
     rng = random.Random(seed)
     questions = bank.questions
-    picked = sorted(rng.sample(range(len(questions)), min(bank.draw, len(questions))))
+    if bank.blueprint:
+        picked = blueprint.pick(bank, rng)
+    else:
+        picked = sorted(rng.sample(range(len(questions)), min(bank.draw, len(questions))))
     if bank.shuffle:
         rng.shuffle(picked)
     return [_drawn(questions[index], rng, bank.shuffle) for index in picked]

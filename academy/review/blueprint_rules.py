@@ -3,42 +3,71 @@
 from __future__ import annotations
 
 import math
+import random
 from collections import defaultdict
+from functools import cached_property
 
 from academy.content.schema import QuizBank
+from academy.engine import blueprint
 from academy.review.findings import Finding
 
 MISS_WARNING = 0.5
 """A tag that more than this share of attempts never asks about is reported."""
+SIMULATED_DRAWS = 2000
+"""Blueprint draws are measured over this many seeds (a plain draw's chances are exact)."""
 
 
 def tag_questions(bank: QuizBank) -> dict[str, list[str]]:
-    """Each ``covers`` tag -> the ids of the questions carrying it, in bank order."""
+    """Each ``covers`` tag and blueprint ``group`` -> the ids of the questions carrying it, in bank order."""
     tagged: dict[str, list[str]] = defaultdict(list)
     for question in bank.questions:
+        if question.group:
+            tagged[f"group {question.group}"].append(question.id)
         for tag in question.covers:
             tagged[f"covers {tag}"].append(question.id)
     return dict(tagged)
 
 
-def miss_chance(bank: QuizBank, question_ids: list[str]) -> float:
-    """The chance that one attempt is given none of ``question_ids``."""
-    total, drawn, carrying = len(bank.questions), min(bank.draw, len(bank.questions)), len(set(question_ids))
-    return math.comb(total - carrying, drawn) / math.comb(total, drawn)
+class DrawChances:
+    """How often one attempt is given some questions: exact for a plain draw, measured for a blueprint."""
+
+    def __init__(self, bank: QuizBank) -> None:
+        self.bank = bank
+        self.total = len(bank.questions)
+        self.drawn = min(bank.draw, self.total)
+
+    @cached_property
+    def _samples(self) -> list[frozenset[str]]:
+        twins = blueprint.near_duplicate_pairs(self.bank)
+        ids = [question.id for question in self.bank.questions]
+        return [
+            frozenset(ids[index] for index in blueprint.pick(self.bank, random.Random(seed), twins))
+            for seed in range(SIMULATED_DRAWS)
+        ]
+
+    def miss(self, question_ids: list[str]) -> float:
+        """The chance that an attempt is given none of ``question_ids``."""
+        if self.bank.blueprint:
+            wanted = set(question_ids)
+            return sum(not (wanted & sample) for sample in self._samples) / len(self._samples)
+        carrying = len(set(question_ids))
+        return math.comb(self.total - carrying, self.drawn) / math.comb(self.total, self.drawn)
+
+    def together(self, first: str, second: str) -> float:
+        """The chance that an attempt is given both questions."""
+        if self.bank.blueprint:
+            return sum(first in sample and second in sample for sample in self._samples) / len(self._samples)
+        if self.total < 2:
+            return 0.0
+        return self.drawn * (self.drawn - 1) / (self.total * (self.total - 1))
 
 
-def together_chance(bank: QuizBank, first: str, second: str) -> float:
-    """The chance that one attempt is given both questions."""
-    total, drawn = len(bank.questions), min(bank.draw, len(bank.questions))
-    if total < 2:
-        return 0.0
-    return drawn * (drawn - 1) / (total * (total - 1))
-
-
-def blueprint_findings(bank: QuizBank, taught: frozenset[str]) -> list[Finding]:
+def blueprint_findings(bank: QuizBank, taught: frozenset[str], chances: DrawChances | None = None) -> list[Finding]:
+    chances = chances or DrawChances(bank)
+    how = "its blueprint" if bank.blueprint else f"a random {bank.draw}"
     findings = []
     for tag, question_ids in tag_questions(bank).items():
-        chance = miss_chance(bank, question_ids)
+        chance = chances.miss(question_ids)
         if chance > MISS_WARNING:
             findings.append(
                 Finding(
@@ -46,11 +75,11 @@ def blueprint_findings(bank: QuizBank, taught: frozenset[str]) -> list[Finding]:
                     severity="warning",
                     kind="bank",
                     owner=bank.id,
-                    path=("draw",),
+                    path=("blueprint",) if bank.blueprint else ("draw",),
                     subject=tag,
                     message=(
                         f"{len(question_ids)} of {len(bank.questions)} questions carry it and an attempt draws "
-                        f"{bank.draw}: {chance:.0%} of attempts never ask about it ({', '.join(question_ids)})"
+                        f"{how}: {chance:.0%} of attempts never ask about it ({', '.join(question_ids)})"
                     ),
                 )
             )

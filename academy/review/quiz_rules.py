@@ -16,7 +16,7 @@ from academy.content.schema import (
     TrueFalse,
 )
 from academy.engine.similarity import content_words, near_duplicates, similarity, words
-from academy.review.blueprint_rules import blueprint_findings, together_chance
+from academy.review.blueprint_rules import DrawChances, blueprint_findings
 from academy.review.findings import Finding, PathPart, Severity
 
 CLEAR_MARGIN = 1.15
@@ -58,6 +58,7 @@ _EMPHASIS = re.compile(r"\*\*[^*]+\*\*|__[^_]+__|\*[^*]+\*|_[^_]+_")
 class _Collector:
     def __init__(self, bank: QuizBank) -> None:
         self.bank = bank
+        self.chances = DrawChances(bank)
         self.findings: list[Finding] = []
 
     def add(self, rule: str, severity: Severity, path: tuple[PathPart, ...], subject: str, message: str) -> None:
@@ -82,7 +83,7 @@ def review_bank(bank: QuizBank, taught: frozenset[str] = frozenset()) -> list[Fi
             check(out, index, question)
     for bank_check in _BANK_CHECKS:
         bank_check(out)
-    out.findings += blueprint_findings(bank, taught)
+    out.findings += blueprint_findings(bank, taught, out.chances)
     return out.findings
 
 
@@ -384,12 +385,12 @@ def near_duplicate(out: _Collector) -> None:
             ("questions", second),
             _subject(questions[second]),
             f"asks nearly what '{questions[first].id}' asks ({alike:.0%} of their words shared); "
-            f"{_together(out.bank, questions[first].id, questions[second].id)}",
+            f"{_together(out.chances, questions[first].id, questions[second].id)}",
         )
 
 
-def _together(bank: QuizBank, first: str, second: str) -> str:
-    chance = together_chance(bank, first, second)
+def _together(chances: DrawChances, first: str, second: str) -> str:
+    chance = chances.together(first, second)
     if chance == 0:
         return "the draw never gives both in one attempt, so one of them is spare"
     if chance >= 1:
