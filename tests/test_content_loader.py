@@ -189,3 +189,17 @@ def test_shipped_course_loads_cleanly() -> None:
     assert {m.id for m in result.course.modules} >= {"orientation"}
     for module in result.course.modules:
         assert result.course.versions[module.id]
+
+
+def test_a_new_optional_schema_field_keeps_every_version() -> None:
+    from academy.content.loader import content_version
+    from academy.content.schema import Module
+
+    class Extended(Module):
+        added_later: int = 0
+
+    course = load_paths([EXAMPLE_MODULE]).course
+    module = course.module("orientation")
+    bank = course.bank_for(module)
+    extended = Extended.model_validate(module.model_dump())
+    assert content_version(extended, bank) == content_version(module, bank)

@@ -196,8 +196,15 @@ def _parse(path: Path, model: type[BaseModel]) -> _Parsed | list[Problem]:
 
 
 def content_version(module: Module, bank: QuizBank | None) -> str:
-    """A stable hash of what a learner sees: same content, same version, whatever the formatting."""
-    payload = {"module": module.model_dump(mode="json"), "bank": bank.model_dump(mode="json") if bank else None}
+    """A stable hash of what a learner sees: same content, same version, whatever the formatting.
+
+    Fields left at their defaults are left out, so a new optional field in the schema does not
+    change the version of every module that does not use it.
+    """
+    payload = {
+        "module": module.model_dump(mode="json", exclude_defaults=True),
+        "bank": bank.model_dump(mode="json", exclude_defaults=True) if bank else None,
+    }
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
