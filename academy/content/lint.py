@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
+from pydantic import BaseModel
+
+from academy.content.images import images, refusal
 from academy.content.schema import (
     BLUEPRINT_SELECTORS,
     Matching,
@@ -35,6 +38,7 @@ def lint_module(module: Module) -> list[Finding]:
     findings += _duplicates([s.id for s in module.scenarios], ("scenarios",), "id", "scenario id")
     for index, scenario in enumerate(module.scenarios):
         findings += [(("scenarios", index, *p.path), p.message) for p in scenario_problems(scenario)]
+    findings += _image_findings(module, ())
     return findings
 
 
@@ -45,6 +49,7 @@ def lint_bank(bank: QuizBank) -> list[Finding]:
     for index, question in enumerate(bank.questions):
         findings += [((("questions", index, *loc)), message) for loc, message in _question_findings(question)]
     findings += _blueprint_findings(bank)
+    findings += _image_findings(bank, ())
     return findings
 
 
@@ -63,6 +68,24 @@ def _blueprint_findings(bank: QuizBank) -> Iterable[Finding]:
     total = sum(row.draw for row in bank.blueprint)
     if total > bank.draw:
         yield ("blueprint",), f"the blueprint rows draw {total} questions but an attempt has only {bank.draw} (draw)"
+
+
+def _image_findings(value: object, where: Loc) -> Iterator[Finding]:
+    """Every image in any text of the model that does not come from the course folder."""
+    if isinstance(value, str):
+        for image in images(value):
+            problem = refusal(image.target)
+            if problem:
+                yield where, problem
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _image_findings(getattr(value, name), (*where, name))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from _image_findings(item, (*where, index))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _image_findings(item, (*where, key))
 
 
 def _question_findings(question: object) -> Iterable[Finding]:

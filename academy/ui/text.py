@@ -13,7 +13,13 @@ pattern without changing what is shown.
 
 from __future__ import annotations
 
+import base64
+import mimetypes
 import re
+from functools import lru_cache
+from pathlib import Path
+
+from academy.content.images import images, refusal
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<$:])")
 WORD_JOINER = "\u2060"
@@ -21,9 +27,52 @@ WORD_JOINER = "\u2060"
 _AUTOLINK_MARKERS = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)", re.IGNORECASE)
 
 
-def course(text: str) -> str:
-    """Trainer Markdown, with dollars shown as dollars rather than LaTeX."""
+MAX_IMAGE_BYTES = 2_000_000  # embedded in the page on every run: keep course images small
+
+
+def course(text: str, folder: Path | None = None) -> str:
+    """Trainer Markdown, with dollars shown as dollars rather than LaTeX.
+
+    Images come only from the lessons ``folder`` (default: the course being served), embedded
+    in the page; any other image (an outside address, a data: URL, a missing file) is shown
+    as its alt text, so showing a lesson never makes the browser fetch from anywhere else.
+    """
+    if "![" in text:
+        text = _course_images(text, folder)
     return text.replace("\\$", "$").replace("$", "\\$")
+
+
+def _course_images(text: str, folder: Path | None) -> str:
+    if folder is None:
+        from academy.ui.session import content_dirs  # the running app's lessons folder
+
+        folder = content_dirs()[0]
+    pieces: list[str] = []
+    end = 0
+    for image in images(text):
+        start, stop = image.span
+        if start < end:
+            continue
+        source = None if refusal(image.target) else _embedded(folder.resolve(), image.target)
+        pieces += [text[end:start], f"![{image.alt}]({source})" if source else plain(image.alt)]
+        end = stop
+    return "".join(pieces) + text[end:]
+
+
+def _embedded(folder: Path, target: str) -> str | None:
+    path = (folder / target).resolve()
+    if not path.is_relative_to(folder) or not path.is_file():
+        return None
+    stat = path.stat()
+    return _data_url(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _data_url(path: str, _mtime_ns: int, size: int) -> str | None:
+    media_type = mimetypes.guess_type(path)[0]
+    if size > MAX_IMAGE_BYTES or media_type is None or not media_type.startswith("image/"):
+        return None
+    return f"data:{media_type};base64,{base64.b64encode(Path(path).read_bytes()).decode('ascii')}"
 
 
 def plain(text: str) -> str:
