@@ -70,6 +70,9 @@ def main() -> None:
     st.set_page_config(
         page_title=APP_TITLE, page_icon=":material/support_agent:", layout="wide" if wide else "centered"
     )
+    cookie_script = session.cookie_script()
+    if cookie_script:  # just signed in or out: give this browser its session cookie, or take it away
+        st.html(cookie_script, unsafe_allow_javascript=True)
     page.run()
 
 

@@ -318,6 +318,8 @@ def configure_hash_slots(slots: int) -> None:
 
 SESSION_IDLE_ENV = "ACADEMY_SESSION_IDLE_HOURS"
 SESSION_MAX_ENV = "ACADEMY_SESSION_MAX_DAYS"
+# How long the one-time code that trades a signed-in page for its cookie stays good.
+HANDOVER_LIFETIME = timedelta(minutes=1)
 # last_seen_at is written at most this often per session, not on every rerun.
 SESSION_TOUCH_INTERVAL = timedelta(minutes=1)
 
@@ -373,7 +375,7 @@ class SignedIn:
 
 
 def new_session_token() -> str:
-    """The cookie's value: 256 random bits. Only its digest is stored."""
+    """A cookie's value or a one-time handover code: 256 random bits. Only its digest is stored."""
     return secrets.token_urlsafe(32)
 
 

@@ -379,3 +379,17 @@ def test_the_docs_give_the_password_length_the_code_requires() -> None:
     text = DOCS.read_text(encoding="utf-8")
     assert f"at least {auth.MIN_PASSWORD_LENGTH} characters" in text
     assert "at least 8 characters" not in text
+
+
+def test_the_last_enabled_administrator_cannot_be_disabled_from_the_command_line(cli: Cli) -> None:
+    store = cli.store()
+    store.create_user("root", "a-long-enough-password", role="admin")
+    store.close()
+
+    code, _, err = cli("users", "disable", "root")
+
+    assert code == 1
+    assert "last enabled administrator" in err
+    store = cli.store()
+    assert store.has_any_admin()
+    store.close()

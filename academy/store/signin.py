@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Connection, RowMapping, case, delete, func, select, update
 
 from academy import auth
 from academy.auth import AuthResult, SessionInfo, SessionPolicy, SignedIn
 from academy.store.accounts import ADDRESS_SCOPE, USER_COLUMNS, USER_SCOPE, AccountsMixin, user_from
-from academy.store.tables import sessions, sign_in_throttle, users
+from academy.store.tables import session_handovers, sessions, sign_in_throttle, users
 
 USER_AGENT_LENGTH = 300
 ADDRESS_LENGTH = 64
@@ -185,23 +186,30 @@ class SignInMixin(AccountsMixin):
         forgotten = now - auth.THROTTLE_MEMORY
         connection.execute(delete(sign_in_throttle).where(sign_in_throttle.c.last_failure_at < forgotten))
         policy = self.session_policy
+        connection.execute(delete(session_handovers).where(session_handovers.c.expires_at <= now))
         connection.execute(
             delete(sessions).where((sessions.c.expires_at <= now) | (sessions.c.last_seen_at <= now - policy.idle))
         )
 
     # --- sessions ---------------------------------------------------------------------
 
-    def start_session(self, user_id: int, *, user_agent: str = "", address: str = "") -> str:
-        """A new signed-in session for ``user_id``: returns the token for the cookie (stored only hashed)."""
-        token = auth.new_session_token()
+    def start_session(self, user_id: int, *, user_agent: str = "", address: str = "") -> tuple[int, str]:
+        """A new signed-in session for ``user_id``: its id, and a one-time code for its cookie.
+
+        The page that signed in keeps the id (server-side, in its session state) and posts the
+        code to ``/auth/session``, which answers with the cookie (``claim_handover``). Until
+        then the session has a random token nobody holds, so nothing but the page can use it.
+        """
+        code = auth.new_session_token()
         now = self._now()
         policy = self.session_policy
 
-        def work(connection: Connection) -> None:
+        def work(connection: Connection) -> int:
             self._sweep(connection, now)
-            connection.execute(
-                sessions.insert().values(
-                    token_hash=auth.token_digest(token),
+            session_id = connection.execute(
+                sessions.insert()
+                .values(
+                    token_hash=auth.token_digest(auth.new_session_token()),
                     user_id=user_id,
                     created_at=now,
                     last_seen_at=now,
@@ -209,25 +217,63 @@ class SignInMixin(AccountsMixin):
                     user_agent=user_agent[:USER_AGENT_LENGTH],
                     address=address[:ADDRESS_LENGTH],
                 )
+                .returning(sessions.c.id)
+            ).scalar_one()
+            connection.execute(
+                session_handovers.insert().values(
+                    code_hash=auth.token_digest(code), session_id=session_id, expires_at=now + auth.HANDOVER_LIFETIME
+                )
             )
+            return int(session_id)
 
-        self._write(work)
-        return token
+        return self._write(work), code
+
+    def claim_handover(self, code: str) -> str | None:
+        """Trade a one-time code for its session's cookie token (once, within a minute); None otherwise.
+
+        A fresh token replaces the session's, so only the cookie set now signs it in.
+        """
+        if not code:
+            return None
+        token = auth.new_session_token()
+        now = self._now()
+
+        def work(connection: Connection) -> bool:
+            session_id = connection.execute(
+                delete(session_handovers)
+                .where(session_handovers.c.code_hash == auth.token_digest(code), session_handovers.c.expires_at > now)
+                .returning(session_handovers.c.session_id)
+            ).scalar()
+            if session_id is None:
+                return False
+            changed = connection.execute(
+                update(sessions)
+                .where(sessions.c.id == session_id, sessions.c.expires_at > now)
+                .values(token_hash=auth.token_digest(token))
+            ).rowcount
+            return bool(changed)
+
+        return token if self._write(work) else None
 
     def session_user(self, token: str) -> SignedIn | None:
-        """Who the cookie's token signs in, or None (unknown, ended, idle too long, expired, account disabled).
-
-        Marks the session used (at most once a minute, so a rerun seldom writes).
-        """
+        """Who the cookie's token signs in, or None (unknown, ended, idle too long, expired, account disabled)."""
         if not token:
             return None
+        return self._live_session(sessions.c.token_hash == auth.token_digest(token))
+
+    def session_by_id(self, session_id: int) -> SignedIn | None:
+        """The same check for a page that holds its session's id (it signed in, or resolved its cookie)."""
+        return self._live_session(sessions.c.id == session_id)
+
+    def _live_session(self, which: Any) -> SignedIn | None:
+        """The live session matching ``which`` and its user; marks it used (at most once a minute)."""
         now = self._now()
         policy = self.session_policy
         query = (
-            select(sessions.c.id, sessions.c.last_seen_at, *USER_COLUMNS)
+            select(sessions.c.id.label("session_id"), sessions.c.last_seen_at, *USER_COLUMNS)
             .join(users, users.c.id == sessions.c.user_id)
             .where(
-                sessions.c.token_hash == auth.token_digest(token),
+                which,
                 sessions.c.expires_at > now,
                 sessions.c.last_seen_at > now - policy.idle,
                 users.c.disabled.is_(False),
@@ -237,17 +283,13 @@ class SignInMixin(AccountsMixin):
         if row is None:
             return None
         if now - row["last_seen_at"] >= auth.SESSION_TOUCH_INTERVAL:
-            self._write(
-                lambda connection: connection.execute(
-                    update(sessions).where(sessions.c.id == row["id"]).values(last_seen_at=now)
-                )
-            )
-        return SignedIn(session_id=row["id"], user=user_from(row))
+            statement = update(sessions).where(sessions.c.id == row["session_id"]).values(last_seen_at=now)
+            self._write(lambda connection: connection.execute(statement))
+        return SignedIn(session_id=row["session_id"], user=user_from(row))
 
-    def end_session(self, token: str) -> None:
-        """Sign out: this session only."""
-        digest = auth.token_digest(token)
-        self._write(lambda connection: connection.execute(delete(sessions).where(sessions.c.token_hash == digest)))
+    def end_session(self, session_id: int) -> None:
+        """Sign out: this session only (the account's others stay)."""
+        self._write(lambda connection: connection.execute(delete(sessions).where(sessions.c.id == session_id)))
 
     def end_session_by_id(self, user_id: int, session_id: int) -> bool:
         """An administrator ends one session of ``user_id``; False when it had ended already."""

@@ -415,3 +415,16 @@ sign_in_throttle = Table(
     CheckConstraint("scope IN ('user', 'address')", name="scope"),
     Index(None, "last_failure_at"),
 )
+
+# --- session handovers (revision 0007) --------------------------------------------------
+
+session_handovers = Table(
+    "session_handovers",
+    metadata,
+    # SHA-256 of a one-time code (good for a minute) that the signed-in page posts to
+    # /auth/session to receive the session's cookie; the code never appears in a URL.
+    Column("code_hash", String(64), primary_key=True),
+    Column("session_id", Integer, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Index(None, "session_id"),
+)

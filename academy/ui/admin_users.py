@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
-from academy.auth import Role, Team, User
+from academy.auth import AccountError, Role, Team, User
 from academy.ui import navigation, session
 from academy.ui.navigation import ADMINS, PageSpec
 from academy.ui.signin import MIN_PASSWORD, create_account, password_problem
@@ -83,6 +85,7 @@ def _manage_user(admin: User, teams: list[Team]) -> None:
         st.caption("This is your own account: you cannot disable it or change its role here.")
     _status_and_role(user, myself)
     _reset_password(user)
+    _sessions(user)
     _memberships(user, teams)
 
 
@@ -91,8 +94,8 @@ def _status_and_role(user: User, myself: bool) -> None:
     status_column, role_column = st.columns(2)
     with status_column:
         label = "Enable the account" if user.disabled else "Disable the account"
-        if st.button(label, disabled=myself, icon=":material/block:", key=f"toggle-{user.id}"):
-            store.disable_user(user.username, disabled=not user.disabled)
+        clicked = st.button(label, disabled=myself, icon=":material/block:", key=f"toggle-{user.id}")
+        if clicked and _refused(lambda: store.disable_user(user.username, disabled=not user.disabled)) is None:
             st.rerun()
     with role_column:
         roles = list(Role)
@@ -104,9 +107,19 @@ def _status_and_role(user: User, myself: bool) -> None:
             disabled=myself,
             key=f"role-{user.id}",
         )
-        if role is not user.role and st.button("Change role", key=f"set-role-{user.id}", disabled=myself):
-            store.set_role(user.username, role.value)
+        clicked = role is not user.role and st.button("Change role", key=f"set-role-{user.id}", disabled=myself)
+        if clicked and _refused(lambda: store.set_role(user.username, role.value)) is None:
             st.rerun()
+
+
+def _refused(change: Callable[[], object]) -> str | None:
+    """Make the change, or show why the store refused it (e.g. the last administrator) and return that."""
+    try:
+        change()
+    except AccountError as error:
+        st.error(plain(str(error)), icon=":material/block:")
+        return str(error)
+    return None
 
 
 def _reset_password(user: User) -> None:
@@ -122,7 +135,47 @@ def _reset_password(user: User) -> None:
         st.error(problem, icon=":material/error:")
         return
     session.store().set_password(user.username, password)
-    st.success("Password reset. Any sign-in lock on the account is lifted.", icon=":material/check:")
+    st.success(
+        "Password reset. The account's sessions have ended and any sign-in lock on it is lifted.",
+        icon=":material/check:",
+    )
+
+
+def _sessions(user: User) -> None:
+    """Where the account is signed in, and a way to end one session or all of them."""
+    store = session.store()
+    active = store.active_sessions(user.id)
+    st.markdown("**Signed-in sessions**")
+    if not active:
+        st.caption("Not signed in anywhere.")
+        return
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Signed in": [item.created_at for item in active],
+                "Last used": [item.last_seen_at for item in active],
+                "Address": [item.address for item in active],
+                "Browser": [item.user_agent[:80] for item in active],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Signed in": st.column_config.DatetimeColumn("Signed in", format="YYYY-MM-DD HH:mm"),
+            "Last used": st.column_config.DatetimeColumn("Last used", format="YYYY-MM-DD HH:mm"),
+        },
+    )
+    labels = {item.id: f"{item.created_at:%Y-%m-%d %H:%M} from {item.address}" for item in active}
+    one_column, all_column = st.columns(2)
+    with one_column:
+        chosen = st.selectbox("Session", list(labels), format_func=labels.__getitem__, key=f"session-{user.id}")
+        if st.button("End this session", icon=":material/logout:", key=f"end-session-{user.id}"):
+            store.end_session_by_id(user.id, int(chosen))
+            st.rerun()
+    with all_column:
+        if st.button("End all sessions", icon=":material/logout:", key=f"end-sessions-{user.id}"):
+            store.end_sessions(user.id)
+            st.rerun()
 
 
 def _memberships(user: User, teams: list[Team]) -> None:

@@ -1,9 +1,11 @@
 """The signed-in user, and the store and course shared by every session of the server.
 
 The store (its connection pool) and the loaded course are made once per process with
-``st.cache_resource``: no rerun reconnects or re-reads YAML. ``st.session_state`` only
-remembers *who* is signed in (a user id); everything a learner does is in the store, so
-a reload or a server restart loses nothing but the sign-in itself.
+``st.cache_resource``: no rerun reconnects or re-reads YAML. Who is signed in is a session
+row in the store: the page that signed in holds its id in ``st.session_state``, and every
+other page (a reload, a new tab, a reconnect to another app server) finds it through the
+``HttpOnly`` session cookie (``st.context.cookies``). Each run checks the session again,
+so signing out, a password reset, disabling or a role change takes effect at the next click.
 
 Pages use::
 
@@ -14,18 +16,25 @@ Pages use::
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Collection
 from pathlib import Path
 
 import streamlit as st
 
-from academy.auth import Role, User
+from academy.auth import Role, SignedIn, User
 from academy.content.loader import DEFAULT_LESSONS, DEFAULT_QUIZZES, LoadResult, load_course
 from academy.content.schema import Course, Module
 from academy.store import ENV_VAR, Store, open_store
+from academy.web.routes import COOKIE_NAME, SESSION_PATH, SIGN_OUT_PATH
 
+# The signed-in user's id. The app sets it with SESSION_KEY; page tests (AppTest) set it
+# alone to hand a session a user directly, without signing in.
 USER_KEY = "academy_user_id"
+SESSION_KEY = "academy_session_id"
+HANDOVER_KEY = "academy_session_handover"
+FORGET_COOKIE_KEY = "academy_forget_cookie"
 SECRETS_URL_FIELD = "database_url"
 LESSONS_ENV = "ACADEMY_LESSONS_DIR"
 QUIZZES_ENV = "ACADEMY_QUIZZES_DIR"
@@ -105,28 +114,99 @@ def find_module(module_id: str | None) -> Module | None:
 # --- who is signed in --------------------------------------------------------------------
 
 
+def client_address() -> str:
+    """The client's IP address for the sign-in throttle ("local" for this machine and in tests)."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) and address else "local"
+
+
 def sign_in(user: User) -> None:
-    # A fresh session state: nothing cached for a previous user survives.
-    for key in list(st.session_state.keys()):
-        del st.session_state[key]
+    """Start a session for ``user`` in the store and make this page its holder.
+
+    The next run hands the browser its cookie (``handover_script``), so a reload, a new tab
+    or another app server keeps the user signed in.
+    """
+    user_agent = st.context.headers.get("user-agent")
+    session_id, code = store().start_session(
+        user.id, user_agent=user_agent if isinstance(user_agent, str) else "", address=client_address()
+    )
+    _clear_state()
     st.session_state[USER_KEY] = user.id
+    st.session_state[SESSION_KEY] = session_id
+    st.session_state[HANDOVER_KEY] = code
 
 
 def sign_out() -> None:
+    """End this session (the account's other sessions stay) and forget the cookie in this browser."""
+    session_id = st.session_state.get(SESSION_KEY)
+    if session_id is not None:
+        store().end_session(int(session_id))
+    _clear_state()
+    st.session_state[FORGET_COOKIE_KEY] = True
+
+
+def _clear_state() -> None:
+    # A fresh session state: nothing cached for a previous user survives.
     for key in list(st.session_state.keys()):
         del st.session_state[key]
 
 
 def current_user() -> User | None:
-    """The signed-in user, read from the store on every run so a disabled account is out at once."""
+    """The signed-in user, checked against the store on every run, or None."""
+    session_id = st.session_state.get(SESSION_KEY)
+    if session_id is None:
+        token = st.context.cookies.get(COOKIE_NAME)
+        if isinstance(token, str) and token:  # (AppTest has no real request behind it)
+            return _hold(store().session_user(token))
+        return _test_user()
+    return _hold(store().session_by_id(int(session_id)))
+
+
+def _hold(signed_in: SignedIn | None) -> User | None:
+    if signed_in is None:  # ended, expired, or the account was disabled
+        if SESSION_KEY in st.session_state:
+            _clear_state()
+        return None
+    if st.session_state.get(USER_KEY) != signed_in.user.id:
+        _clear_state()
+    st.session_state[USER_KEY] = signed_in.user.id
+    st.session_state[SESSION_KEY] = signed_in.session_id
+    return signed_in.user
+
+
+def _test_user() -> User | None:
+    """A user handed to the session directly (page tests); never set by the app itself."""
     user_id = st.session_state.get(USER_KEY)
     if user_id is None:
         return None
     user = store().get_user(int(user_id))
     if user is None or user.disabled:
-        sign_out()
+        _clear_state()
         return None
     return user
+
+
+def cookie_script() -> str | None:
+    """Once after signing in (or out): the script that gives this browser its cookie (or takes it away).
+
+    The one-time code goes in a POST body to the app's own route, never in a URL.
+    """
+    code = st.session_state.pop(HANDOVER_KEY, None)
+    if code is not None:
+        return _post_script(SESSION_PATH, f"code={code}")
+    if st.session_state.pop(FORGET_COOKIE_KEY, None):
+        return _post_script(SIGN_OUT_PATH, "")
+    return None
+
+
+def _post_script(path: str, form: str) -> str:
+    options = {
+        "method": "POST",
+        "credentials": "same-origin",
+        "headers": {"Content-Type": "application/x-www-form-urlencoded"},
+        "body": form,
+    }
+    return f"<script>fetch({json.dumps(path)}, {json.dumps(options)});</script>"
 
 
 def require_role(roles: Collection[Role]) -> User:

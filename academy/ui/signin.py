@@ -11,13 +11,14 @@ import math
 import streamlit as st
 
 from academy import auth
-from academy.auth import AccountError, Role, User
+from academy.auth import AccountError, AlreadySetUpError, Role, User
 from academy.store import UserExistsError
 from academy.ui import session
 from academy.ui.navigation import PageSpec
 from academy.ui.text import plain
 
 WRONG_CREDENTIALS = "Wrong username or password."
+BUSY = "Many people are signing in right now: try again in a moment."
 MIN_PASSWORD = auth.MIN_PASSWORD_LENGTH
 
 
@@ -61,9 +62,12 @@ def render_sign_in() -> None:
     if not username.strip() or not password:
         st.error("Enter your username and password.", icon=":material/error:")
         return
-    result = session.store().authenticate(username, password)
+    result = session.store().authenticate(username, password, address=session.client_address())
     if result.user is None:
         # The same words whether or not the username exists; only the store's lock shows.
+        if result.busy:
+            st.warning(BUSY, icon=":material/hourglass_top:")
+            return
         message = throttle_message(result.retry_after) if result.retry_after > 0 else WRONG_CREDENTIALS
         st.error(message, icon=":material/error:")
         return
@@ -87,11 +91,22 @@ def render_setup() -> None:
         submitted = st.form_submit_button("Create the administrator", type="primary", icon=":material/person_add:")
     if not submitted:
         return
-    if session.store().has_any_admin():  # someone else finished the setup meanwhile
-        st.rerun()
-    user = create_account(username, password, confirmation, display_name=display_name, role=Role.ADMIN)
-    if user is None:
+    problem = password_problem(password, confirmation)
+    if problem:
+        st.error(problem, icon=":material/error:")
         return
+    # Anyone can reach this form on a new installation: its hash counts against the same cap.
+    with auth.sign_in_hashes.slot() as free:
+        if not free:
+            st.warning(BUSY, icon=":material/hourglass_top:")
+            return
+        try:
+            user = session.store().create_first_admin(username, password, display_name=display_name)
+        except AlreadySetUpError:
+            st.rerun()  # someone else finished the set-up meanwhile: the sign-in form follows
+        except AccountError as error:
+            st.error(plain(str(error)), icon=":material/error:")
+            return
     session.sign_in(user)
     st.rerun()
 
