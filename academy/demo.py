@@ -42,6 +42,7 @@ from academy.content.schema import (
 )
 from academy.engine import quiz as quiz_engine
 from academy.engine import roleplay
+from academy.programme import demo as programme_demo
 from academy.store import AttemptLimitError, NewAccount, Run, Store, User
 
 TEAMS = ("Front desk", "Field service", "Billing")
@@ -411,6 +412,7 @@ def populate(
     ]
     created = store.create_users(staff + [account for account, _ in personas])
     by_name = {user.username: user for user in created}
+    programme_demo.assign(store, course, TEAMS, by_name[ADMIN[0]], now, days_before=HISTORY_DAYS + 7)
     modules = sorted(course.modules, key=lambda module: (module.order, module.id))
     actors = [
         Actor(store, course, by_name[account.username], persona, random.Random(rng.random()), clock)
@@ -418,6 +420,7 @@ def populate(
     ]
     _schedule(actors, modules, now, rng)
     clock.now = now
+    programme_demo.certify(store, course, [actor.user.id for actor in actors], now)
     accounts = [DemoAccount(ADMIN[0], ADMIN[1], Role.ADMIN.value, staff_password, "sees every team")]
     accounts += [
         DemoAccount(username, display, Role.MANAGER.value, staff_password, f"manages {team}")

@@ -156,3 +156,20 @@ def test_the_demo_records_carry_the_same_detail_as_real_use(demo: tuple[Store, D
             assert wanted <= set(record.detail), (record.verb, sorted(record.detail))
             seen[record.verb.value] += 1
     assert all(seen.values()), seen
+
+
+def test_the_demo_has_a_learning_path_assignments_some_overdue_and_certificates(
+    demo: tuple[Store, DemoResult, DemoClock],
+) -> None:
+    from academy.reports.assignments import assignment_view
+
+    store, _, clock = demo
+    made = store.list_assignments()
+    assert {assignment.path_id for assignment in made} >= {"new-starter"}
+    view = assignment_view(store, course(), operator_scope(store), now=clock.now)
+    assert set(view["assignment"]) == {assignment.title for assignment in made}
+    assert (view["status"] == "overdue").sum() >= 3
+    assert (view["status"] == "done").sum() >= 1
+    issued = store.list_certificates()
+    assert issued
+    assert all(certificate.state(clock.now) == "valid" for certificate in issued)

@@ -6,8 +6,11 @@ latest passes, summaries, certificates, time zone); never the learning-record lo
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import pandas as pd
 
@@ -103,3 +106,70 @@ def assignment_summary(table: pd.DataFrame) -> pd.DataFrame:
     due = table.groupby("assignment_id")["due"].min()
     counts.insert(2, "due", counts["assignment_id"].map(due))
     return counts.sort_values(["overdue", "due"], ascending=[False, True], ignore_index=True)
+
+
+# --- xAPI ------------------------------------------------------------------------------------
+
+CERTIFICATE_NAMESPACE = uuid.UUID("6f1c8e0a-5d43-4c55-9a55-0d6c2f3b8a11")
+
+
+@dataclass(frozen=True, slots=True)
+class _Who:
+    """What ``StatementBuilder.actor`` reads of a learning record."""
+
+    user_id: int
+    username: str
+
+
+def certificate_statements(
+    builder: Any,
+    store: Store,
+    people: Sequence[Learner],
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> Iterator[dict[str, Any]]:
+    """One xAPI ``completed`` statement per certificate of these learners: the assignment as the
+    activity, the score, and the due date, cycle, code and expiry as context extensions."""
+    from academy.reports.xapi import LANGUAGE, PLATFORM, XAPI_VERSION, activity_type, utc_timestamp, verb_iri
+
+    names = {person.id: person.username for person in people}
+    certificates = store.certificates_for(names)
+    assignments = store.assignments_by_id({certificate.assignment_id for certificate in certificates})
+    for certificate in certificates:
+        if (since and certificate.issued_at < since) or (until and certificate.issued_at >= until):
+            continue
+        assignment = assignments.get(certificate.assignment_id)
+        extensions: dict[str, Any] = {
+            builder._extension("certificate-code"): certificate.code,
+            builder._extension("cycle"): certificate.cycle,
+        }
+        if assignment is not None:
+            extensions[builder._extension("due-date")] = assignment.due_on.isoformat()
+        if certificate.expires_at is not None:
+            extensions[builder._extension("expires")] = utc_timestamp(certificate.expires_at)
+        if certificate.revoked_at is not None:
+            extensions[builder._extension("revoked")] = utc_timestamp(certificate.revoked_at)
+        unit = f"/modules/{certificate.unit}" if certificate.unit else ""
+        result: dict[str, Any] = {"completion": True, "success": certificate.revoked_at is None}
+        if certificate.score is not None:
+            result["score"] = {"scaled": round(certificate.score, 4)}
+        yield {
+            "id": str(uuid.uuid5(CERTIFICATE_NAMESPACE, certificate.code)),
+            "actor": builder.actor(_Who(certificate.user_id, names[certificate.user_id])),
+            "verb": {"id": verb_iri("completed"), "display": {LANGUAGE: "completed"}},
+            "object": {
+                "objectType": "Activity",
+                "id": f"{builder.settings.base}/assignments/{certificate.assignment_id}{unit}",
+                "definition": {"type": activity_type("course"), "name": {LANGUAGE: certificate.title}},
+            },
+            "result": result,
+            "context": {
+                "contextActivities": {"grouping": [builder.course()]},
+                "platform": PLATFORM,
+                "language": LANGUAGE,
+                "extensions": extensions,
+            },
+            "timestamp": utc_timestamp(certificate.issued_at),
+            "version": XAPI_VERSION,
+        }

@@ -1,4 +1,4 @@
-"""Report commands: ``export xapi``, ``export csv matrix|at-risk`` and ``demo``.
+"""Report commands: ``export xapi``, ``export csv matrix|at-risk|assignments`` and ``demo``.
 
 Exports run as the operator (whoever holds the database sees every team). Every command
 takes ``--database-url`` (default: $ACADEMY_DATABASE_URL, else progress/academy.db).
@@ -19,6 +19,7 @@ from academy.content.loader import DEFAULT_LESSONS, DEFAULT_QUIZZES, load_course
 from academy.content.schema import Course
 from academy.demo import DemoClock, DemoRefusedError, describe, populate
 from academy.reports.access import AccessDeniedError, Scope, operator_scope
+from academy.reports.assignments import assignment_view
 from academy.reports.at_risk import RiskRules, at_risk
 from academy.reports.csv_export import to_csv
 from academy.reports.overview import team_overview
@@ -61,10 +62,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     table = kinds.add_parser(
         "csv",
         parents=[common],
-        help="the team matrix or the at-risk list as CSV",
+        help="the team matrix, the at-risk list or the assignment view as CSV",
         description="Write a report as CSV (cells a spreadsheet would run are neutralised).",
     )
-    table.add_argument("report", choices=["matrix", "at-risk"], help="which report")
+    table.add_argument("report", choices=["matrix", "at-risk", "assignments"], help="which report")
     table.add_argument("--team", action="append", default=[], metavar="NAME", help="only this team (repeatable)")
     table.add_argument(
         "--inactive-days",
@@ -180,6 +181,8 @@ def run_export_csv(args: argparse.Namespace) -> int:
         course = _course()
         if args.report == "matrix":
             frame = team_overview(store, course, scope, team_ids=team_ids).export_frame()
+        elif args.report == "assignments":
+            frame = assignment_view(store, course, scope, team_ids=team_ids).drop(columns=["user_id"])
         else:
             rules = RiskRules(args.inactive_days, args.failed_quizzes, args.stalled_days)
             frame = at_risk(store, course, scope, team_ids=team_ids, rules=rules).drop(columns=["user_id"])

@@ -53,6 +53,7 @@ from academy.content.schema import (
     TrueFalse,
 )
 from academy.reports.access import Scope, learners
+from academy.reports.assignments import certificate_statements
 from academy.reports.course_index import CourseIndex, index_for
 from academy.store import LearningRecord, Store, Verb
 
@@ -435,6 +436,9 @@ def statements(
         records = heapq.merge(*per_learner, key=lambda record: record.seq)
     for record in records:
         yield builder.statement(record)
+    # Certificates are not learning records: after the log, one statement each.
+    people = learners(store, scope, team_ids, include_disabled=True)
+    yield from certificate_statements(builder, store, people, since=since, until=until)
 
 
 def write_json(items: Iterable[dict[str, Any]], out: TextIO) -> int:

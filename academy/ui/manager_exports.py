@@ -20,8 +20,9 @@ def render() -> None:
     scope = widgets.viewer_scope()
     navigation.title(URL)
     st.markdown(
-        "One xAPI 1.0.3 statement per learning record of your teams' learners, as a JSON array. "
-        "The team matrix and the at-risk list have their own CSV downloads on their pages."
+        "One xAPI 1.0.3 statement per learning record of your teams' learners, and one per certificate "
+        "they earned, as a JSON array. The team matrix, the assignment view and the at-risk list have "
+        "their own CSV downloads on their pages."
     )
     team_ids = widgets.team_filter(scope, key="export-team")
     with st.form("xapi-export"):
