@@ -277,3 +277,29 @@ def test_deleting_a_learner_removes_their_certificates_and_settings(store: Store
     assert removed["learner_settings"] == 1
     assert removed["reminders_sent"] == 1
     assert store.certificates_for([org.a1.id]) == []
+
+
+def test_passing_through_the_learning_actions_issues_the_certificate_at_once(
+    store: Store, org: Org, clock: FakeClock
+) -> None:
+    from academy import learning
+    from academy.engine import quiz as quiz_engine
+
+    store.create_assignment(
+        actor_id=org.admin.id,
+        title="Promises",
+        modules=["promise-keeping"],
+        learner_ids=[org.a1.id],
+        due_on=date(2026, 3, 31),
+        days_allowed=14,
+    )
+    attempt = learning.start_quiz(store, course(), org.a1.id, "promise-keeping", seed=5)
+    for question, _ in learning.attempt_questions(course(), attempt):
+        assert store.certificates_for([org.a1.id]) == []
+        clock.advance(30)
+        attempt = learning.answer_question(
+            store, course(), attempt, question.id, quiz_engine.correct_response(question)
+        )
+
+    (certificate,) = store.certificates_for([org.a1.id])
+    assert (certificate.title, certificate.issued_at, certificate.score) == ("Promises", clock.now, 1.0)

@@ -12,6 +12,7 @@ from academy.engine import quiz as engine
 from academy.learning._lookup import bank_of, module_of
 from academy.learning.errors import ContentChangedError, InvalidResponseError, NotInCourseError
 from academy.learning.rules import module_rule
+from academy.programme.standing import after_module_passed
 from academy.store import Attempt, NotFoundError, QuizGrade, Store
 
 
@@ -79,7 +80,10 @@ def answer_question(store: Store, course: Course, attempt: Attempt, question_id:
         grade=lambda answered: _grade(course, answered),
         passes_module=module_rule(module),
     )
-    return _fresh(store, attempt.id)
+    fresh = _fresh(store, attempt.id)
+    if fresh.finished and fresh.passed:
+        after_module_passed(store, course, fresh.user_id, fresh.module_id)
+    return fresh
 
 
 def finish_quiz(store: Store, course: Course, attempt: Attempt) -> Attempt:
@@ -91,7 +95,7 @@ def finish_quiz(store: Store, course: Course, attempt: Attempt) -> Attempt:
     """
     module = module_of(course, attempt.module_id)
     result = _grade(course, attempt)
-    return store.finish_attempt(
+    finished = store.finish_attempt(
         attempt.id,
         result.score,
         result.max_score,
@@ -100,6 +104,9 @@ def finish_quiz(store: Store, course: Course, attempt: Attempt) -> Attempt:
         detail=result.detail,
         passes_module=module_rule(module),
     )
+    if finished.passed:
+        after_module_passed(store, course, finished.user_id, finished.module_id)
+    return finished
 
 
 def review(course: Course, attempt: Attempt) -> engine.AttemptResult:

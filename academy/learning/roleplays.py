@@ -14,6 +14,7 @@ from academy.engine import roleplay as engine
 from academy.learning._lookup import module_of, scenario_of
 from academy.learning.errors import ContentChangedError, NotInCourseError
 from academy.learning.rules import module_rule
+from academy.programme.standing import after_module_passed
 from academy.store import NotFoundError, Run, RunChoice, RunEnding, Store
 
 
@@ -85,6 +86,8 @@ def choose(store: Store, course: Course, run: Run, choice_index: int) -> Chosen:
         ending=_ending(scenario, after) if after.finished else None,
         passes_module=module_rule(module),
     )
+    if after.finished and module.quiz is None:  # the last role-play may have passed the module
+        after_module_passed(store, course, run.user_id, module.id)
     return Chosen(run=_fresh(store, run.id), choice=saved, outcome=outcome)
 
 
@@ -97,7 +100,8 @@ def finish_roleplay(store: Store, course: Course, run: Run) -> Run:
     scenario = _scenario(course, run)
     state = run_state(course, run)
     ending = _ending(scenario, state)
-    return store.finish_run(
+    module = module_of(course, run.module_id)
+    finished = store.finish_run(
         run.id,
         ending.ending_id,
         ending.outcome,
@@ -106,8 +110,11 @@ def finish_roleplay(store: Store, course: Course, run: Run) -> Run:
         ending.worst,
         scaled=ending.scaled,
         detail=ending.detail,
-        passes_module=module_rule(module_of(course, run.module_id)),
+        passes_module=module_rule(module),
     )
+    if module.quiz is None:
+        after_module_passed(store, course, run.user_id, module.id)
+    return finished
 
 
 def abandon_roleplay(store: Store, run: Run) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from academy.content.schema import Course
 from academy.programme import rules
@@ -184,7 +184,7 @@ def _standing(
 
 
 def learner_standings(store: Store, user_id: int, now: datetime | None = None) -> list[Standing]:
-    return standings(read_facts(store, [user_id]), now or datetime.now(UTC))
+    return standings(read_facts(store, [user_id]), now or store.now())
 
 
 # --- certificates ----------------------------------------------------------------------
@@ -230,7 +230,7 @@ def sync_certificates(
     A certificate that is already expired when issued (the modules were passed long ago)
     opens the next cycle at once, so this repeats until nothing new is earned.
     """
-    moment = now or datetime.now(UTC)
+    moment = now or store.now()
     ids = sorted(set(user_ids))
     names = {user.id: user.display_name for user_id in ids if (user := store.get_user(user_id)) is not None}
     issued: list[Certificate] = []
@@ -256,3 +256,15 @@ def upcoming_recertifications(
         and certificate.expires_at.timestamp() <= horizon
     ]
     return sorted(soon, key=lambda certificate: certificate.expires_at or now)
+
+
+def after_module_passed(store: Store, course: Course, user_id: int, module_id: str) -> list[Certificate]:
+    """The rule that follows a module being passed: issue the certificates that completes.
+
+    Called by ``academy.learning`` after an action that may have passed ``module_id``; it
+    does nothing unless the module is passed and some assignment of the learner asks for it.
+    """
+    summary = store.module_summaries(user_id).get(module_id)
+    if summary is None or summary.status != "passed":
+        return []
+    return sync_certificates(store, [user_id], course)

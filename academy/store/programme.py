@@ -197,6 +197,10 @@ _CHANGEABLE = ("title", "due_on", "days_allowed", "recert_months")
 
 
 class ProgrammeMixin(StoreBase):
+    def now(self) -> datetime:
+        """The store's clock (UTC): what the programme's rules take as "now" by default."""
+        return self._now()
+
     # --- assignments ------------------------------------------------------------------
 
     def create_assignment(
