@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,12 +59,11 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None
     raise RuntimeError(f"streamlit did not start within {START_TIMEOUT_S:.0f} s:\n{log.read_text()}")
 
 
-@pytest.fixture
-def app_server(tmp_path: Path) -> Iterator[Server]:
+@contextmanager
+def running_server(database_url: str, log: Path) -> Iterator[Server]:
+    """``streamlit run app.py`` on a free port of 127.0.0.1 over ``database_url``; stopped on exit."""
     port = free_port()
-    database_url = f"sqlite:///{tmp_path / 'academy.db'}"
     env = {**os.environ, "ACADEMY_DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
-    log = tmp_path / "streamlit.log"
     command = [
         sys.executable,
         "-m",
@@ -92,6 +92,12 @@ def app_server(tmp_path: Path) -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture
+def app_server(tmp_path: Path) -> Iterator[Server]:
+    with running_server(f"sqlite:///{tmp_path / 'academy.db'}", tmp_path / "streamlit.log") as server:
+        yield server
 
 
 @pytest.fixture
