@@ -104,12 +104,14 @@ class Page:
         return [widget for widget in self.widgets("button") if widget.key.startswith(key_prefix)]
 
     def texts(self) -> Iterator[str]:
-        """Every heading, markdown, alert and caption body drawn (for checks and parsing)."""
+        """Every heading, markdown, alert and caption body and progress text drawn (for checks)."""
         for path in sorted(self.elements):
             element = self.elements[path]
             which = element.WhichOneof("type")
             if which in ("markdown", "alert", "heading", "text"):
                 yield str(getattr(element, which).body)
+            elif which == "progress":
+                yield str(element.progress.text)
 
     def has_text(self, fragment: str) -> bool:
         return any(fragment in text for text in self.texts())
@@ -150,8 +152,10 @@ def widget_state(widget: Widget, value: Any) -> WidgetState:
 class Tab:
     """One browser tab: a websocket session with its page, query string and last drawn page."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, cookies: dict[str, str] | None = None) -> None:
         self.base_url = base_url.rstrip("/")
+        self.cookies = dict(cookies or {})
+        """Sent with the websocket handshake (e.g. a proxy's route cookie)."""
         self.page_hash = ""
         self.page_name = ""
         self.query = ""
@@ -164,8 +168,15 @@ class Tab:
     async def open(self, path: str = "", query: str = "") -> Page:
         """Connect as a browser loading ``/<path>?<query>`` and wait for the first run."""
         ws_url = self.base_url.replace("http://", "ws://", 1) + STREAM_PATH
+        cookie = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        headers = {"Cookie": cookie} if cookie else None
         self._socket = await websockets.connect(
-            ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=RUN_TIMEOUT_S, ping_interval=None
+            ws_url,
+            subprotocols=["streamlit"],
+            additional_headers=headers,
+            max_size=None,
+            open_timeout=RUN_TIMEOUT_S,
+            ping_interval=None,
         )
         self.page_name, self.query = path, query
         return await self.rerun()
@@ -199,7 +210,10 @@ class Tab:
         client.context_info.timezone_offset = 0
         client.context_info.locale = "en-GB"
         client.context_info.url = f"{self.base_url}/{self.page_name}" + (f"?{self.query}" if self.query else "")
-        await self._socket.send(message.SerializeToString())
+        try:
+            await self._socket.send(message.SerializeToString())
+        except websockets.ConnectionClosed as closed:
+            raise ProtocolError(f"the server closed the tab: {closed}") from None
         try:
             return await asyncio.wait_for(self._until_finished(), RUN_TIMEOUT_S)
         except TimeoutError:

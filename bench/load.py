@@ -78,6 +78,8 @@ START_TIMEOUT_S = 90.0
 SIGN_IN_CONCURRENCY = 8
 """Learners signing in at once before the measured phase (a class trickles in, not all at once)."""
 SIGN_IN_PATIENCE_S = 60.0
+NGINX_SITE = ROOT / "docs" / "nginx-academy.conf"
+ROUTE_COOKIE = "academy_route"
 EMPTY_APP = 'import streamlit as st\n\nst.button("Again")\n'
 QUESTION_FORM = "question-"
 
@@ -233,8 +235,9 @@ class Learner:
     def __init__(self, plan: Plan, username: str, base_url: str, seed: int) -> None:
         self.plan = plan
         self.username = username
-        self.tab = Tab(base_url)
         self.rng = random.Random(seed)
+        # A proxy's sticky-route cookie, as a browser would have it (ignored without a proxy).
+        self.tab = Tab(base_url, cookies={ROUTE_COOKIE: f"{self.rng.getrandbits(64):016x}"})
 
     async def timed(self, action: str, step: Any, *, moved_from: str | None = None) -> Page:
         """Run one action; with ``moved_from`` (a question form id) the page must have moved past it."""
@@ -289,7 +292,7 @@ class Learner:
                 return
             except ProtocolError:
                 await self.tab.close()
-                self.tab = Tab(self.tab.base_url)
+                self.tab = Tab(self.tab.base_url, cookies=self.tab.cookies)
                 try:
                     self.plan.check()
                     await self.connect()
@@ -405,6 +408,68 @@ def stop_server(server: Server) -> None:
             server.process.wait()
 
 
+def nginx_site(replica_urls: Sequence[str], listen_port: int) -> str:
+    """docs/nginx-academy.conf with these replicas and this port: the tested config is the documented one."""
+    lines = []
+    replaced = False
+    for line in NGINX_SITE.read_text().splitlines():
+        stripped = line.strip()
+        if stripped.startswith("server 127.0.0.1:"):
+            if not replaced:
+                options = stripped.split(None, 2)[2] if len(stripped.split(None, 2)) > 2 else ";"
+                for url in replica_urls:
+                    lines.append(f"    server {url.removeprefix('http://')} {options}")
+                replaced = True
+            continue
+        if stripped.startswith("listen "):
+            line = f"    listen 127.0.0.1:{listen_port};"
+        lines.append(line)
+    if not replaced:
+        raise RuntimeError(f"{NGINX_SITE} has no upstream server lines to replace")
+    return "\n".join(lines) + "\n"
+
+
+def start_nginx(replica_urls: Sequence[str], workdir: Path) -> Server:
+    """nginx (Debian's package) on a free loopback port in front of the replicas; needs /usr/sbin/nginx."""
+    binary = shutil.which("nginx", path=f"/usr/sbin{os.pathsep}{os.environ.get('PATH', '')}")
+    if binary is None:
+        raise RuntimeError("nginx is not installed (apt-get install nginx-light)")
+    port = free_port()
+    folder = workdir / "nginx"
+    folder.mkdir(exist_ok=True)
+    (folder / "academy.conf").write_text(nginx_site(replica_urls, port))
+    temp = {name: folder / name for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi")}
+    main_conf = folder / "nginx.conf"
+    main_conf.write_text(
+        "daemon off;\nworker_processes 1;\n"
+        f"pid {folder / 'nginx.pid'};\nerror_log {folder / 'error.log'} warn;\n"
+        "events { worker_connections 4096; }\n"
+        "http {\n  access_log off;\n"
+        f"  client_body_temp_path {temp['body']};\n  proxy_temp_path {temp['proxy']};\n"
+        f"  fastcgi_temp_path {temp['fastcgi']};\n  uwsgi_temp_path {temp['uwsgi']};\n"
+        f"  scgi_temp_path {temp['scgi']};\n"
+        f"  include {folder / 'academy.conf'};\n}}\n"
+    )
+    log = folder / "nginx.out"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [binary, "-p", str(folder), "-c", str(main_conf)], stdout=out, stderr=subprocess.STDOUT
+        )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"nginx exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return Server(url, process, log)
+        except OSError:
+            time.sleep(0.2)
+    stop_server(Server(url, process, log))
+    raise RuntimeError(f"nginx did not answer within 20 s:\n{log.read_text()}")
+
+
 @contextmanager
 def servers(script: Path, database_url: str, count: int, workdir: Path) -> Iterator[list[Server]]:
     started: list[Server] = []
@@ -441,6 +506,7 @@ class Usage:
     wall_start: float = 0.0
     rss_start: float = 0.0
     cpu_percent: float = 0.0
+    cpu_seconds: float = 0.0
     rss_end: float = 0.0
     rss_peak: float = 0.0
 
@@ -453,7 +519,8 @@ class Usage:
 
     def end(self) -> None:
         wall = time.monotonic() - self.wall_start
-        self.cpu_percent = 100 * (cpu_seconds(self.pid) - self.cpu_start) / wall if wall else 0.0
+        self.cpu_seconds = cpu_seconds(self.pid) - self.cpu_start
+        self.cpu_percent = 100 * self.cpu_seconds / wall if wall else 0.0
         self.rss_end = rss_mb(self.pid)
         self.sample()
 
@@ -524,6 +591,8 @@ class Options:
     seconds: float = 60.0
     actions: int | None = None
     replicas: int = 1
+    proxy: bool = False
+    """Learners go through nginx (docs/nginx-academy.conf) instead of straight to a replica."""
     postgres: str | None = None
     burst: int = 0
     floor_seconds: float = 5.0
@@ -646,7 +715,7 @@ def start_profiler(options: Options, pid: int) -> subprocess.Popen[bytes] | None
 
 async def run_burst(options: Options, plan: Plan, urls: list[str]) -> tuple[float, float]:
     """``options.burst`` people open the app and sign in at the same moment; their window."""
-    tabs = [Tab(urls[n % len(urls)]) for n in range(options.burst)]
+    tabs = [Tab(urls[n % len(urls)], cookies={ROUTE_COOKIE: f"burst{n:012x}"}) for n in range(options.burst)]
     await asyncio.gather(*(tab.open() for tab in tabs))
     started = time.monotonic()
 
@@ -687,9 +756,13 @@ def run(options: Options) -> Result:
                 for index in range(options.replicas):
                     log = workdir / f"app-{index}.log"
                     started.append(start_server(env_script, database_url, log, options.extra_env))
-                result = asyncio.run(
-                    drive(options, [s.url for s in started], [s.process.pid for s in started], database_url)
-                )
+                pids = [server.process.pid for server in started]
+                urls = [server.url for server in started]
+                if options.proxy:
+                    proxy = start_nginx(urls, workdir)
+                    started.append(proxy)
+                    urls = [proxy.url]
+                result = asyncio.run(drive(options, urls, pids, database_url))
             except BaseException:
                 for server in started:
                     sys.stderr.write(f"--- {server.log.name}\n{server.log.read_text()[-4000:]}\n")
@@ -752,6 +825,8 @@ def summarise(result: Result) -> dict[str, Any]:
         "all_actions": stats([s.seconds for s in in_phase]),
         "seconds": seconds,
         "actions_per_s": len(in_phase) / seconds,
+        # Less sensitive than latency to what else the machine runs: the servers' CPU per action.
+        "cpu_ms_per_action": 1000 * sum(u.cpu_seconds for u in result.usages) / max(len(in_phase), 1),
         "answers_per_s": len(answers) / seconds,
         "servers": [
             {
@@ -787,7 +862,8 @@ def report(result: Result, command: str) -> str:
     lines = [
         f"$ {command}",
         f"learners {options.learners} · think {options.think:g} s · replicas {options.replicas} · "
-        f"{'postgresql' if options.postgres else 'sqlite'} · measured {summary['seconds']:.1f} s · "
+        + ("through nginx · " if options.proxy else "")
+        + f"{'postgresql' if options.postgres else 'sqlite'} · measured {summary['seconds']:.1f} s · "
         f"load average {result.load_average[0]:.2f} before, {result.load_average[1]:.2f} after",
         "",
         f"{'action':<16}{'n':>7}{'failed':>8}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}",
@@ -797,7 +873,10 @@ def report(result: Result, command: str) -> str:
     if summary["floor"]["n"]:
         lines.append(_row("empty page", summary["floor"], digits=1))
     lines.append("")
-    lines.append(f"throughput: {summary['actions_per_s']:.1f} actions/s, {summary['answers_per_s']:.1f} answers/s")
+    lines.append(
+        f"throughput: {summary['actions_per_s']:.1f} actions/s, {summary['answers_per_s']:.1f} answers/s; "
+        f"server CPU {summary['cpu_ms_per_action']:.1f} ms per action"
+    )
     for index, server in enumerate(summary["servers"]):
         lines.append(
             f"server {index}: CPU {server['cpu_percent']:.0f}% · RSS {server['rss_start_mb']:.0f} MB at start, "
@@ -833,6 +912,7 @@ def parse(argv: Sequence[str]) -> Options:
     parser.add_argument("--actions", type=int, help="stop after this many actions (a soak; --seconds still bounds it)")
     parser.add_argument("--replicas", type=int, default=1, help="app servers on the one database (default 1)")
     parser.add_argument("--postgres", metavar="URL", help="use a fresh schema in this PostgreSQL server")
+    parser.add_argument("--proxy", action="store_true", help="learners go through nginx (docs/nginx-academy.conf)")
     parser.add_argument(
         "--burst", type=int, default=0, help="this many extra people sign in at once, a third of the way in"
     )
@@ -858,6 +938,7 @@ def parse(argv: Sequence[str]) -> Options:
         seconds=args.seconds,
         actions=args.actions,
         replicas=args.replicas,
+        proxy=args.proxy,
         postgres=args.postgres,
         burst=args.burst,
         floor_seconds=args.floor_seconds,
