@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from academy import roster
 from academy.auth import AccountError, Role, Team, User
 from academy.ui import navigation, session
 from academy.ui.navigation import ADMINS, PageSpec
@@ -15,8 +16,14 @@ from academy.ui.text import plain
 
 URL = "users"
 TABLE_LIMIT = 500
-ADD, MANAGE, EVERYONE = "Add a user", "Manage a user", "All users"
-SECTIONS = {ADD: ":material/person_add:", MANAGE: ":material/manage_accounts:", EVERYONE: ":material/group:"}
+ADD, IMPORT, MANAGE, EVERYONE = "Add a user", "Import a roster", "Manage a user", "All users"
+SECTIONS = {
+    ADD: ":material/person_add:",
+    IMPORT: ":material/upload_file:",
+    MANAGE: ":material/manage_accounts:",
+    EVERYONE: ":material/group:",
+}
+GENERATED_KEY = "roster-generated-passwords"
 ROLE_LABELS = {Role.LEARNER: "Learner", Role.MANAGER: "Manager", Role.ADMIN: "Administrator"}
 
 
@@ -37,6 +44,8 @@ def render() -> None:
         _manage_user(admin, teams)
     elif section == EVERYONE:
         _user_table()
+    elif section == IMPORT:
+        _import_roster()
     else:
         _add_user(teams)
 
@@ -66,6 +75,83 @@ def _add_user(teams: list[Team]) -> None:
     for name in manages:
         store.add_member(by_name[name].id, user.id, manager=True)
     st.success(f"Added {plain(user.username)} ({ROLE_LABELS[user.role].lower()}).", icon=":material/check:")
+
+
+def _import_roster() -> None:
+    generated = st.session_state.get(GENERATED_KEY)
+    if generated is not None:
+        _hand_out_passwords(generated)
+        return
+    st.caption(
+        "A CSV file with a header row: username (required), display_name, role, teams, manages, password; "
+        "several teams separated by ';'. Every row is checked first: if any is wrong, nothing is imported. "
+        "Rows without a password get a generated one, to download once after the import."
+    )
+    name, text = _uploaded_roster()
+    if text is None:
+        return
+    store = session.store()
+    entries, problems = roster.check_roster(text, {user.username for user in store.list_users()})
+    if problems:
+        st.error(f"Nothing can be imported from {plain(name)}: {len(problems)} problem(s).", icon=":material/error:")
+        st.dataframe(
+            pd.DataFrame({"Line": [p.line for p in problems], "Problem": [p.message for p in problems]}),
+            hide_index=True,
+            width="stretch",
+        )
+        return
+    generated = roster.generated_passwords(entries)
+    st.info(
+        f"{len(entries)} account(s) ready to import from {plain(name)}; {len(generated)} get a generated password.",
+        icon=":material/fact_check:",
+    )
+    if not st.button(f"Import {len(entries)} account(s)", type="primary", icon=":material/upload:"):
+        return
+    bar = st.progress(0.0, text="Hashing passwords")
+
+    def progress(done: int, total: int) -> None:
+        bar.progress(done / total, text=f"Hashing passwords: {done} of {total}")
+
+    try:
+        created = store.create_users([entry.account for entry in entries], progress=progress)
+    except AccountError as error:  # someone took a username since the check
+        st.error(f"Nothing was imported: {plain(str(error))}", icon=":material/error:")
+        return
+    bar.progress(1.0, text=f"Imported {len(created)} account(s)")
+    st.session_state[GENERATED_KEY] = roster.passwords_csv(generated) if generated else ""
+    st.rerun()
+
+
+def _uploaded_roster() -> tuple[str, str | None]:
+    """The uploaded file's name and text, or None (after saying why) when there is none to read."""
+    upload = st.file_uploader("Roster (CSV, UTF-8)", type=["csv"], key="roster-file")
+    if upload is None:
+        return "", None
+    try:
+        return upload.name, upload.getvalue().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        st.error("The file is not UTF-8 text: save it from your spreadsheet as 'CSV UTF-8'.", icon=":material/error:")
+        return upload.name, None
+
+
+def _hand_out_passwords(passwords_csv: str) -> None:
+    st.success("The roster is imported.", icon=":material/check:")
+    if passwords_csv:
+        st.warning(
+            "Download the generated passwords now: they are shown only once and are not stored anywhere.",
+            icon=":material/key:",
+        )
+        st.download_button(
+            "Download the generated passwords",
+            passwords_csv,
+            file_name="generated-passwords.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            on_click="ignore",
+        )
+    if st.button("Import another roster", key="roster-done"):
+        del st.session_state[GENERATED_KEY]
+        st.rerun()
 
 
 def _manage_user(admin: User, teams: list[Team]) -> None:
