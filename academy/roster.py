@@ -14,16 +14,14 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import secrets
-import tempfile
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 
 from academy import auth
 from academy.auth import AccountError
+from academy.private_files import PrivateFile
 from academy.store.accounts import NewAccount
 
 ROSTER_COLUMNS = ("username", "display_name", "role", "teams", "manages", "password")
@@ -170,51 +168,5 @@ def passwords_csv(generated: Sequence[tuple[str, str]]) -> str:
     return buffer.getvalue()
 
 
-class PasswordsFile:
-    """A passwords file written before the commit and put in place after it.
-
-    ``prepare`` writes the whole file, owner-only (0600), next to its destination; if that
-    fails (no such folder, no permission, disk full) nothing has been committed yet. After
-    the commit ``publish`` renames it over the destination in one step, so an existing file
-    is replaced (a new file, 0600) rather than rewritten with its old, wider permissions.
-    Without a commit, ``discard`` (or leaving the ``with`` block) removes it.
-    """
-
-    def __init__(self, destination: Path) -> None:
-        self.destination = destination
-        self._temporary: Path | None = None
-
-    def prepare(self, generated: Sequence[tuple[str, str]]) -> None:
-        folder = self.destination.parent
-        if self.destination.is_dir():
-            raise IsADirectoryError(f"{self.destination} is a folder")
-        # mkstemp creates the file with O_EXCL and mode 0600 whatever the umask.
-        descriptor, name = tempfile.mkstemp(prefix=f".{self.destination.name}.", suffix=".tmp", dir=folder)
-        self._temporary = Path(name)
-        try:
-            with os.fdopen(descriptor, "w", newline="", encoding="utf-8") as handle:
-                handle.write(passwords_csv(generated))
-                handle.flush()
-                os.fsync(handle.fileno())
-        except BaseException:
-            self.discard()
-            raise
-
-    def publish(self) -> None:
-        if self._temporary is None:
-            raise RuntimeError("prepare() first")
-        os.replace(self._temporary, self.destination)
-        self._temporary = None
-
-    def discard(self) -> None:
-        if self._temporary is not None:
-            self._temporary.unlink(missing_ok=True)
-            self._temporary = None
-
-    def __enter__(self) -> PasswordsFile:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        self.discard()
+# Generated passwords are prepared before the commit and put in place after it (see PrivateFile).
+PasswordsFile = PrivateFile

@@ -18,6 +18,7 @@ from academy.auth import AccountError
 from academy.content.loader import DEFAULT_LESSONS, DEFAULT_QUIZZES, load_course
 from academy.content.schema import Course
 from academy.demo import DemoClock, DemoRefusedError, describe, populate
+from academy.private_files import private_output
 from academy.reports.access import AccessDeniedError, Scope, operator_scope
 from academy.reports.assignments import assignment_view
 from academy.reports.at_risk import RiskRules, at_risk
@@ -130,7 +131,7 @@ def _course() -> Course:
 def _output(target: str) -> AbstractContextManager[TextIO]:
     if target == "-":
         return nullcontext(sys.stdout)
-    return open(target, "w", encoding="utf-8", newline="")
+    return private_output(target)  # names and scores: owner-only, complete or absent
 
 
 def _team_ids(store: Store, scope: Scope, names: list[str]) -> list[int] | None:
@@ -167,6 +168,9 @@ def run_export_xapi(args: argparse.Namespace) -> int:
     except AccessDeniedError as error:
         print(error, file=sys.stderr)
         return 1
+    except OSError as error:
+        print(f"{args.out}: cannot write: {error.strerror or error}", file=sys.stderr)
+        return 1
     finally:
         store.close()
     print(f"{count} statements written to {args.out}", file=sys.stderr)
@@ -190,6 +194,9 @@ def run_export_csv(args: argparse.Namespace) -> int:
             out.write(to_csv(frame))
     except (AccessDeniedError, ValueError) as error:
         print(error, file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"{args.out}: cannot write: {error.strerror or error}", file=sys.stderr)
         return 1
     finally:
         store.close()

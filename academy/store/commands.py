@@ -18,6 +18,7 @@ from typing import TextIO
 
 from academy import auth, roster
 from academy.auth import AccountError, UnknownUserError
+from academy.private_files import write_private
 from academy.store import migrations
 from academy.store.accounts import NewAccount
 from academy.store.config import create_store_engine, describe_url, resolve_url
@@ -222,7 +223,7 @@ def run_users_import(args: argparse.Namespace) -> int:
         # The passwords file is written before the commit: if it cannot be, nothing is imported.
         with roster.PasswordsFile(args.passwords_out) as passwords:
             try:
-                passwords.prepare(generated)
+                passwords.prepare(roster.passwords_csv(generated))
             except OSError as error:
                 print(f"{args.passwords_out}: cannot write the passwords: {error}", file=sys.stderr)
                 print("nothing imported", file=sys.stderr)
@@ -242,8 +243,12 @@ def run_learner_export(args: argparse.Namespace) -> int:
         if args.out is None:
             print(document)
         else:
-            args.out.write_text(document + "\n", encoding="utf-8")
-            print(f"wrote {args.out}", file=sys.stderr)
+            try:
+                write_private(args.out, document + "\n")  # personal data: owner-only
+            except OSError as error:
+                print(f"{args.out}: cannot write: {error.strerror or error}", file=sys.stderr)
+                return 1
+            print(f"wrote {args.out} (readable by you only)", file=sys.stderr)
         return 0
 
     return _with_store(args, work)
