@@ -20,7 +20,11 @@ Tested against Streamlit 1.67.
 from __future__ import annotations
 
 import asyncio
+import json
+import re
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +40,9 @@ RUN_TIMEOUT_S = 60.0
 WIDGET_KINDS = ("button", "text_input", "radio", "checkbox", "selectbox", "number_input", "text_area")
 # script_finished statuses after which no further run follows.
 _FINAL = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR}
+# The one kind of script the app runs in the browser: a fetch() to one of its own routes
+# (after signing in or out, to set or clear the session cookie).
+_FETCH = re.compile(r"fetch\((\"[^\"]*\"), (\{.*?\})\);")
 
 
 class ProtocolError(RuntimeError):
@@ -124,6 +131,10 @@ class Page:
             for element in self.elements.values()
             if element.WhichOneof("type") == "alert" and element.alert.format == wanted
         ]
+
+    def scripts(self) -> list[str]:
+        """The bodies of st.html elements (what a browser would run)."""
+        return [str(e.html.body) for e in self.elements.values() if e.WhichOneof("type") == "html"]
 
     def exceptions(self) -> list[str]:
         return [
@@ -248,7 +259,38 @@ class Tab:
                     self.page_name = current
             elif kind == "script_finished" and message.script_finished in _FINAL:
                 self.page = page
+                await self._run_scripts(page)
                 return page
+
+    async def _run_scripts(self, page: Page) -> None:
+        """Do what the page's scripts ask the browser to: POST to the app's route, keep its cookies."""
+        for body in page.scripts():
+            for match in _FETCH.finditer(body):
+                path, options = json.loads(match.group(1)), json.loads(match.group(2))
+                await asyncio.to_thread(self._fetch, path, options)
+
+    def _fetch(self, path: str, options: dict[str, Any]) -> None:
+        headers = {**options.get("headers", {}), "Origin": self.base_url}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        request = urllib.request.Request(
+            self.base_url + path,
+            data=str(options.get("body", "")).encode(),
+            method=str(options.get("method", "GET")),
+            headers=headers,
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=RUN_TIMEOUT_S) as response:
+                set_cookies = response.headers.get_all("Set-Cookie") or []
+        except urllib.error.URLError as error:
+            raise ProtocolError(f"the page's request to {path} failed: {error}") from None
+        for header in set_cookies:
+            name, _, rest = header.partition("=")
+            value, _, attributes = rest.partition(";")
+            if "max-age=0" in attributes.lower().replace(" ", "") or not value.strip('"'):
+                self.cookies.pop(name.strip(), None)
+            else:
+                self.cookies[name.strip()] = value
 
     @staticmethod
     def _apply(page: Page, message: ForwardMsg) -> None:

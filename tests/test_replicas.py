@@ -2,8 +2,9 @@
 
 A learner signs in through the proxy, starts the orientation quiz and answers two
 questions; the replica holding their websocket is killed. The tab reconnects through the
-proxy (as the browser does), lands on the other replica, and the quiz resumes at the
-third question; the learner finishes it. Every answer is stored exactly once.
+proxy with its cookies (as the browser does), lands on the other replica still signed in,
+and the quiz resumes at the third question; the learner finishes it. Every answer is
+stored exactly once.
 
 Needs Debian's nginx (``apt-get install nginx-light``; .ci/run installs it).
 """
@@ -78,14 +79,15 @@ async def answer(tab: Tab) -> Page:
     return page
 
 
-async def open_quiz(proxy: load.Server) -> Tab:
-    """A tab on the quiz page through the proxy, signed in (again, if the session was lost)."""
-    tab = Tab(proxy.url, cookies=ROUTE)
+async def open_quiz(proxy: load.Server, cookies: dict[str, str]) -> tuple[Tab, bool]:
+    """A tab on the quiz page through the proxy, and whether the learner had to sign in."""
+    tab = Tab(proxy.url, cookies=cookies)
     page = await tab.open("quiz", f"module={MODULE}")
-    if page.button(label="Sign in") is not None:
-        await load.sign_in(tab, load.learner_name(0), load.PASSWORD)
-        await tab.goto("quiz", module=MODULE)
-    return tab
+    if page.button(label="Sign in") is None:
+        return tab, False
+    await load.sign_in(tab, load.learner_name(0), load.PASSWORD)
+    await tab.goto("quiz", module=MODULE)
+    return tab, True
 
 
 def test_a_learner_keeps_every_answer_when_their_replica_dies(
@@ -94,7 +96,9 @@ def test_a_learner_keeps_every_answer_when_their_replica_dies(
     replicas, proxy = cluster
 
     async def journey() -> tuple[int, int | None]:
-        tab = await open_quiz(proxy)
+        tab, signed_in = await open_quiz(proxy, ROUTE)
+        assert signed_in
+        assert "academy_session" in tab.cookies, "the page handed the browser its session cookie"
         start = tab.page.button(key_prefix="start-quiz-")
         assert start is not None
         await tab.click(start)
@@ -112,7 +116,9 @@ def test_a_learner_keeps_every_answer_when_their_replica_dies(
         with suppress(Exception):
             await tab.close()
 
-        resumed = await open_quiz(proxy)
+        # The browser reconnects with its cookies: the proxy's route and the session.
+        resumed, signed_in_again = await open_quiz(proxy, tab.cookies)
+        assert not signed_in_again, "the session cookie signs the learner in on the other replica"
         position = question_number(resumed.page)
         answered = 2
         while load.form_answer(resumed.page, load.random.Random(answered)) is not None:
