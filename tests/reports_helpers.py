@@ -82,6 +82,7 @@ def quiz(
         total,
         len(points),
         total / len(points) >= pass_mark,
+        scaled=total / len(points),
         passes_module=module_rule(course().module(module_id)),
     )
 
@@ -102,5 +103,13 @@ def play(store: Store, user: User, module_id: str, scenario_id: str, choices: Se
         store.record_choice(run.id, step, outcome.node, index, float(outcome.cost or 0))
     if state.finished:
         summary = roleplay.debrief(scenario, state)
-        store.finish_run(run.id, summary.ending.id, summary.outcome, summary.score, summary.best, summary.worst)
+        store.finish_run(
+            run.id,
+            summary.ending.id,
+            summary.outcome,
+            summary.score,
+            summary.best,
+            summary.worst,
+            scaled=summary.scaled,
+        )
     return run.id

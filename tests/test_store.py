@@ -148,7 +148,7 @@ def test_answers_are_refused_when_they_do_not_fit(store: Store, learner: User) -
         store.submit_answer(str(uuid.uuid4()), "q1", "a", 1, 1)
     with pytest.raises(InvalidActionError):
         store.submit_answer(attempt.id, "q1", "a", float("nan"), 1)
-    store.finish_attempt(attempt.id, 0, 3, passed=False)
+    store.finish_attempt(attempt.id, 0, 3, passed=False, scaled=0 / 3)
     with pytest.raises(AttemptClosedError):
         store.submit_answer(attempt.id, "q1", "a", 1, 1)
 
@@ -156,9 +156,9 @@ def test_answers_are_refused_when_they_do_not_fit(store: Store, learner: User) -
 def test_finishing_twice_changes_nothing(store: Store, learner: User, clock: FakeClock) -> None:
     attempt = start(store, learner)
     clock.advance(90)
-    first = store.finish_attempt(attempt.id, 2, 3, passed=False)
+    first = store.finish_attempt(attempt.id, 2, 3, passed=False, scaled=2 / 3)
     clock.advance(10)
-    second = store.finish_attempt(attempt.id, 3, 3, passed=True)
+    second = store.finish_attempt(attempt.id, 3, 3, passed=True, scaled=3 / 3)
 
     assert second == first
     assert (second.score, second.passed, second.status) == (2.0, False, "finished")
@@ -176,7 +176,9 @@ def test_passing_the_quiz_passes_the_module_by_its_rule_and_keeps_the_best_score
     for score, max_score, passed in scores:
         attempt = start(store, learner)
         clock.advance(60)
-        store.finish_attempt(attempt.id, score, max_score, passed, passes_module=lambda s: s.quiz_passed)
+        store.finish_attempt(
+            attempt.id, score, max_score, passed, passes_module=lambda s: s.quiz_passed, scaled=score / max_score
+        )
     passed_at = clock.now - timedelta(seconds=60)
 
     summary = store.module_summaries(learner.id)["basics"]
@@ -192,7 +194,7 @@ def test_passing_the_quiz_passes_the_module_by_its_rule_and_keeps_the_best_score
 def test_attempts_can_be_listed_by_status_and_without_their_answers(store: Store, learner: User) -> None:
     finished = start(store, learner)
     store.submit_answer(finished.id, "q1", "a", 1, 1, correct=True)
-    store.finish_attempt(finished.id, 1, 3, passed=False)
+    store.finish_attempt(finished.id, 1, 3, passed=False, scaled=1 / 3)
     open_attempt = start(store, learner)
     store.submit_answer(open_attempt.id, "q2", "b", 0, 1, correct=False)
 
@@ -208,7 +210,7 @@ def test_attempts_can_be_listed_by_status_and_without_their_answers(store: Store
 def test_the_attempt_limit_is_enforced(store: Store, learner: User) -> None:
     for _ in range(2):
         attempt = start(store, learner, limit=2)
-        store.finish_attempt(attempt.id, 0, 3, passed=False)
+        store.finish_attempt(attempt.id, 0, 3, passed=False, scaled=0 / 3)
 
     with pytest.raises(AttemptLimitError):
         start(store, learner, limit=2)
@@ -218,7 +220,7 @@ def test_the_attempt_limit_is_enforced(store: Store, learner: User) -> None:
 def test_an_attempt_id_chosen_by_the_caller_is_kept(store: Store, learner: User) -> None:
     attempt_id = str(uuid.uuid4())
     attempt = start(store, learner, attempt_id=attempt_id)
-    store.finish_attempt(attempt_id, 1, 3, passed=False)
+    store.finish_attempt(attempt_id, 1, 3, passed=False, scaled=1 / 3)
     late_repeat = start(store, learner, attempt_id=attempt_id)
 
     assert attempt.id == attempt_id
@@ -266,8 +268,8 @@ def test_endings_count_distinct_scenarios_and_best_scaled_score(store: Store, le
     for scenario, score in (("angry-caller", 10), ("angry-caller", 30), ("late-parcel", -20)):
         run = store.start_run(learner.id, "basics", scenario, V1)
         store.record_choice(run.id, 0, "open", 0, None)
-        finished = store.finish_run(run.id, "calm", "retained", score, best=30, worst=-30)
-        again = store.finish_run(run.id, "lost", "lost", -30, best=30, worst=-30)
+        finished = store.finish_run(run.id, "calm", "retained", score, best=30, worst=-30, scaled=(score + 30) / 60)
+        again = store.finish_run(run.id, "lost", "lost", -30, best=30, worst=-30, scaled=0.0)
         assert again == finished
 
     summary = store.module_summaries(learner.id)["basics"]
@@ -288,7 +290,7 @@ def test_abandoning_a_run_lets_the_learner_start_over(store: Store, learner: Use
     assert second.id != first.id
     assert second.path == ()
     with pytest.raises(RunClosedError):
-        store.finish_run(first.id, "calm", "retained", 1, 2, 0)
+        store.finish_run(first.id, "calm", "retained", 1, 2, 0, scaled=0.5)
     assert [run.status for run in store.runs(learner.id)] == ["abandoned", "in_progress"]
 
 
@@ -374,10 +376,10 @@ def test_analysis_rows_for_reports(store: Store, learner: User) -> None:
     store.submit_answer(attempt.id, "q1", "a", 1, 1)
     open_attempt_rows = store.answer_rows("basics-bank")
     store.submit_answer(attempt.id, "q2", "b", 0, 1)
-    store.finish_attempt(attempt.id, 1, 3, passed=False)
+    store.finish_attempt(attempt.id, 1, 3, passed=False, scaled=1 / 3)
     run = store.start_run(learner.id, "basics", "angry-caller", V1)
     store.record_choice(run.id, 0, "open", 1, 4)
-    store.finish_run(run.id, "calm", "retained", 6, 10, -10)
+    store.finish_run(run.id, "calm", "retained", 6, 10, -10, scaled=0.8)
 
     answers = store.answer_rows("basics-bank", user_ids=[learner.id])
     choices = store.choice_rows("angry-caller")
@@ -400,12 +402,12 @@ def test_attempt_rows_and_team_memberships_for_reports(store: Store, learner: Us
     store.add_member(team.id, boss.id, manager=True)
     first = start(store, learner)
     clock.advance(60)
-    store.finish_attempt(first.id, 1, 3, passed=False)
+    store.finish_attempt(first.id, 1, 3, passed=False, scaled=1 / 3)
     cutoff = clock.now
     clock.advance(60)
     second = start(store, learner)
     clock.advance(60)
-    store.finish_attempt(second.id, 3, 3, passed=True)
+    store.finish_attempt(second.id, 3, 3, passed=True, scaled=3 / 3)
     third = start(store, learner)
 
     finished = store.attempt_rows([learner.id])

@@ -58,12 +58,12 @@ def act(url: str, worker: int, learner_ids: list[int], cycles: int) -> None:
             for _ in range(2):
                 store.submit_answer(attempt.id, question, {"cycle": cycle}, 1, 1)
         for _ in range(2):
-            store.finish_attempt(attempt.id, 4, 4, passed=True)
+            store.finish_attempt(attempt.id, 4, 4, passed=True, scaled=4 / 4)
         run = store.start_run(learner, "shared", f"scenario-w{worker}", V1)
         for _ in range(2):
             store.record_choice(run.id, 0, "start", cycle % 3, 0)
         for _ in range(2):
-            store.finish_run(run.id, "calm", "retained", 10, 10, -10)
+            store.finish_run(run.id, "calm", "retained", 10, 10, -10, scaled=1.0)
         # Every worker races every other on the same completions: each must count once.
         store.mark_complete(learner_ids[0], "race", f"lesson{cycle}", V1)
     store.close()
@@ -86,7 +86,13 @@ def resume(url: str, user_id: int, module_id: str) -> None:
     for question in attempt.drawn:
         if question not in attempt.answered:
             store.submit_answer(attempt.id, question, f"answer-{question}", 1, 1)
-    finished = store.finish_attempt(attempt.id, len(attempt.drawn), len(attempt.drawn), passed=True)
+    finished = store.finish_attempt(
+        attempt.id,
+        len(attempt.drawn),
+        len(attempt.drawn),
+        passed=True,
+        scaled=len(attempt.drawn) / len(attempt.drawn),
+    )
     print(json.dumps({"id": attempt.id, "found": found, "answers": len(finished.answers)}), flush=True)
     store.close()
 

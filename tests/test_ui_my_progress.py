@@ -30,7 +30,12 @@ def test_progress_shows_lessons_best_quiz_attempts_and_roleplays(world: World) -
         drawn = [entry.question_id for entry in engine.draw(bank, seed)]
         attempt = world.store.start_attempt(learner.id, module.id, bank.id, seed, drawn, version)
         world.store.finish_attempt(
-            attempt.id, points, 10, points / 10 >= module.pass_mark, passes_module=learning.module_rule(module)
+            attempt.id,
+            points,
+            10,
+            points / 10 >= module.pass_mark,
+            passes_module=learning.module_rule(module),
+            scaled=points / 10,
         )
     at = world.app(learner, "progress")
     no_exceptions(at)

@@ -235,7 +235,7 @@ def test_the_attempt_limit_is_honoured_with_a_clear_message(world: World) -> Non
     for seed in range(bank.attempts):
         drawn = [entry.question_id for entry in engine.draw(bank, seed)]
         attempt = world.store.start_attempt(learner.id, module.id, bank.id, seed, drawn, world.version(module.id))
-        world.store.finish_attempt(attempt.id, 0, len(drawn), False)
+        world.store.finish_attempt(attempt.id, 0, len(drawn), False, scaled=0 / len(drawn))
     at = world.app(learner, "quiz", module=module.id)
     no_exceptions(at)
     assert [element.value for element in at.warning] == [f"You have used all {bank.attempts} attempts at this quiz."]
@@ -250,7 +250,7 @@ def test_earlier_attempts_can_be_reviewed(world: World) -> None:
     for seed, points in ((1, 2), (2, 9)):
         drawn = [entry.question_id for entry in engine.draw(bank, seed)]
         attempt = world.store.start_attempt(learner.id, module.id, bank.id, seed, drawn, world.version(module.id))
-        world.store.finish_attempt(attempt.id, points, 10, points / 10 >= module.pass_mark)
+        world.store.finish_attempt(attempt.id, points, 10, points / 10 >= module.pass_mark, scaled=points / 10)
     at = world.app(learner, "quiz", module=module.id)
     picker = next(element for element in at.selectbox if element.label == "Attempt")
     assert picker.value == 2

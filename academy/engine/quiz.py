@@ -393,7 +393,7 @@ def grade_attempt(
     scored = tuple(score(by_id[question_id], answers.get(question_id)) for question_id in drawn_ids)
     total = sum(answer.points for answer in scored)
     max_points = sum(answer.max_points for answer in scored)
-    scaled = total / max_points if max_points else 0.0
+    scaled = scaled_score(total, max_points)
     return AttemptResult(
         total=total,
         max_points=max_points,
@@ -403,6 +403,13 @@ def grade_attempt(
         answered=sum(answer.answered for answer in scored),
         answers=scored,
     )
+
+
+def scaled_score(points: float, max_points: float) -> float:
+    """The share of the maximum earned, clamped to 0..1; 0.0 when nothing could be earned."""
+    if max_points <= 0:
+        return 0.0
+    return max(0.0, min(1.0, points / max_points))
 
 
 # --- the right answer, and words for a response -----------------------------------------

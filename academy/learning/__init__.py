@@ -8,11 +8,13 @@ wherever the action came from). No Streamlit here.
 
 Lessons    ``view_lesson``, ``complete_lesson``
 Quizzes    ``start_quiz``, ``answer_question`` (the last answer grades and closes the
-           attempt), ``finish_quiz``; reading: ``attempt_questions``, ``review``
+           attempt), ``finish_quiz``; reading: ``attempt_questions``, ``review``,
+           ``attempt_scaled``
 Role-plays ``start_roleplay``, ``choose`` (the choice that reaches an ending closes the
            run), ``finish_roleplay``, ``abandon_roleplay``, ``restart_roleplay``;
            reading: ``run_state``
-Rules      ``module_passed``, ``module_rule``
+Rules      ``module_passed``, ``module_rule``; where a learner stands and where to resume:
+           ``academy.learning.progress``
 
 The store's own errors (``AttemptLimitError``, ``AttemptClosedError``, ``RunClosedError``,
 ``InvalidActionError``, ``NotFoundError``) pass through; this package adds
@@ -21,7 +23,14 @@ The store's own errors (``AttemptLimitError``, ``AttemptClosedError``, ``RunClos
 
 from academy.learning.errors import ContentChangedError, InvalidResponseError, LearningError, NotInCourseError
 from academy.learning.lessons import complete_lesson, view_lesson
-from academy.learning.quizzes import answer_question, attempt_questions, finish_quiz, review, start_quiz
+from academy.learning.quizzes import (
+    answer_question,
+    attempt_questions,
+    attempt_scaled,
+    finish_quiz,
+    review,
+    start_quiz,
+)
 from academy.learning.roleplays import (
     Chosen,
     abandon_roleplay,
@@ -42,6 +51,7 @@ __all__ = [
     "abandon_roleplay",
     "answer_question",
     "attempt_questions",
+    "attempt_scaled",
     "choose",
     "complete_lesson",
     "finish_quiz",

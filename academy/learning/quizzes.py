@@ -128,6 +128,13 @@ def _grade(course: Course, attempt: Attempt) -> QuizGrade:
     )
 
 
+def attempt_scaled(attempt: Attempt) -> float | None:
+    """A finished attempt's share of the maximum, 0 to 1 (the engine's rule); None while open."""
+    if attempt.score is None or attempt.max_score is None:
+        return None
+    return engine.scaled_score(attempt.score, attempt.max_score)
+
+
 def _attempt_bank(course: Course, attempt: Attempt) -> QuizBank:
     bank = course.banks.get(attempt.bank_id)
     if bank is None:

@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
+from academy.content.outcomes import customer_kept
 from academy.content.schema import (
     Course,
     Matching,
@@ -52,6 +53,7 @@ from academy.content.schema import (
     SingleChoice,
     TrueFalse,
 )
+from academy.engine.quiz import scaled_score
 from academy.reports.access import Scope, learners
 from academy.reports.assignments import certificate_statements
 from academy.reports.course_index import CourseIndex, index_for
@@ -67,9 +69,6 @@ ADL_VERB = "http://adlnet.gov/expapi/verbs/"
 ADL_ACTIVITY = "http://adlnet.gov/expapi/activities/"
 VERB_NAMES = ("experienced", "attempted", "answered", "passed", "failed", "completed", "exited")
 ACTIVITY_TYPES = ("course", "module", "lesson", "assessment", "cmi.interaction", "simulation")
-
-# The outcomes of a role-play in which the customer stays.
-_KEPT = frozenset({"referring", "retained", "wary"})
 
 
 @dataclass(frozen=True)
@@ -264,7 +263,7 @@ class StatementBuilder:
         result: dict[str, Any] = {"completion": True}
         outcome = detail.get("outcome")
         if outcome:
-            result["success"] = outcome in _KEPT
+            result["success"] = customer_kept(outcome)
         score = detail.get("score")
         best, worst = detail.get("best"), detail.get("worst")
         scaled = detail.get("scaled")
@@ -282,7 +281,7 @@ class StatementBuilder:
         question = self.index.question(detail.get("bank_id"), record.question_id)
         points, maximum = detail.get("points"), detail.get("max")
         scaled = (
-            points / maximum
+            scaled_score(points, maximum)
             if isinstance(points, int | float) and isinstance(maximum, int | float) and maximum
             else None
         )

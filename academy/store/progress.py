@@ -367,18 +367,16 @@ class ProgressMixin(StoreBase):
         max_score: float,
         passed: bool,
         *,
-        scaled: float | None = None,
+        scaled: float,
         detail: dict[str, Any] | None = None,
         passes_module: ModuleRule | None = None,
     ) -> Attempt:
-        """Close an attempt with the caller's score and verdict. Finishing twice changes nothing.
+        """Close an attempt with the engine's score, share of the maximum (``scaled``) and verdict.
 
-        ``scaled`` defaults to score / max_score. A passed attempt marks the quiz passed;
-        the module is passed when ``passes_module`` says so.
+        A passed attempt marks the quiz passed; the module is passed when ``passes_module``
+        says so. Finishing twice changes nothing.
         """
         _check_points(score, max_score)
-        if scaled is None:
-            scaled = score / max_score if max_score > 0 else 0.0
         result = QuizGrade(float(score), float(max_score), float(scaled), bool(passed), dict(detail or {}))
 
         def work(connection: Connection) -> Attempt:
@@ -650,19 +648,17 @@ class ProgressMixin(StoreBase):
         best: float,
         worst: float,
         *,
-        scaled: float | None = None,
+        scaled: float,
         detail: dict[str, Any] | None = None,
         passes_module: ModuleRule | None = None,
     ) -> Run:
-        """Close a run at an ending with the engine's score and the best and worst possible.
+        """Close a run at an ending with the engine's score, the best and worst possible, and
+        where the score sits between them (``scaled``, 0 to 1).
 
-        ``scaled`` defaults to (score - worst) / (best - worst). The module is passed when
-        ``passes_module`` says so. Finishing twice changes nothing. Raises NotFoundError, or
-        RunClosedError for an abandoned run.
+        The module is passed when ``passes_module`` says so. Finishing twice changes nothing.
+        Raises NotFoundError, or RunClosedError for an abandoned run.
         """
         _check_finite(score, best, worst)
-        if scaled is None:
-            scaled = (score - worst) / (best - worst) if best > worst else 1.0
         ending = RunEnding(
             ending_id, outcome, float(score), float(best), float(worst), float(scaled), dict(detail or {})
         )

@@ -6,6 +6,7 @@ import streamlit as st
 
 from academy.auth import Role
 from academy.content.schema import Module
+from academy.learning import progress as learning_progress
 from academy.store import Attempt, ModuleSummary, Run
 from academy.ui import navigation, programme_view, progress_view, session
 from academy.ui.navigation import LEARNERS, PageSpec
@@ -23,8 +24,8 @@ def render() -> None:
     if not modules:
         st.info("No modules are available yet.", icon=":material/info:")
         return
-    open_attempts = progress_view.open_attempts_by_module(store.attempts(user.id, status="in_progress"))
-    open_runs = progress_view.open_runs_by_module(store.runs(user.id))
+    open_attempts = learning_progress.open_attempts_by_module(store.attempts(user.id, status="in_progress"))
+    open_runs = learning_progress.open_runs_by_module(store.runs(user.id))
     programme_view.assigned_to_you(
         user,
         modules,
@@ -41,7 +42,7 @@ def module_card(
     module: Module, summary: ModuleSummary | None, open_attempt: Attempt | None, open_runs: list[Run]
 ) -> None:
     has_quiz = session.course().bank_for(module) is not None
-    standing = progress_view.standing(module, summary, has_quiz)
+    standing = learning_progress.standing(module, summary, has_quiz)
     with st.container(border=True):
         heading, badge = st.columns([4, 1], vertical_alignment="center")
         heading.subheader(md(module.title), anchor=False)
@@ -68,11 +69,11 @@ def _open(module: Module, summary: ModuleSummary | None, open_attempt: Attempt |
 
 def _target(
     module: Module, summary: ModuleSummary | None, open_attempt: Attempt | None, open_runs: list[Run], has_quiz: bool
-) -> progress_view.Target:
+) -> learning_progress.Target:
     # Which lessons are done is only needed once the button is pressed.
     user = session.require_role(LEARNERS)
     completed = session.store().completed_lessons(user.id, module.id) if summary else frozenset()
-    return progress_view.resume_target(module, summary, completed, open_attempt, open_runs, has_quiz)
+    return learning_progress.resume_target(module, summary, completed, open_attempt, open_runs, has_quiz)
 
 
 def _status_colour(status: object) -> str:

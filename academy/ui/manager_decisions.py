@@ -5,15 +5,16 @@ from __future__ import annotations
 import altair as alt
 import streamlit as st
 
+from academy.content.outcomes import OUTCOME_LABELS
 from academy.reports.decisions import DecisionAnalysis, decision_analysis
 from academy.ui import manager_widgets as widgets
-from academy.ui import navigation, progress_view, session
+from academy.ui import navigation, session
 from academy.ui.navigation import MANAGERS, PageSpec
 from academy.ui.widgets import query_choice
 
 URL = "decisions"
 OUTCOME_COLOURS = alt.Scale(
-    domain=list(progress_view.OUTCOME_LABELS.values()),
+    domain=list(OUTCOME_LABELS.values()),
     range=["#0f766e", "#14b8a6", "#f59e0b", "#f97316", "#e11d48"],
 )
 
@@ -53,7 +54,7 @@ def render() -> None:
 
 def _endings(analysis: DecisionAnalysis) -> None:
     st.subheader(":material/flag: Endings reached", anchor=False)
-    endings = analysis.endings.assign(outcome_label=analysis.endings["outcome"].map(progress_view.OUTCOME_LABELS))
+    endings = analysis.endings.assign(outcome_label=analysis.endings["outcome"].map(OUTCOME_LABELS))
     chart = (
         alt.Chart(endings)
         .mark_bar()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from academy.content.outcomes import outcome_label
 from academy.reports.access import AccessDeniedError, Learner, Scope, learner, learners
 from academy.reports.learner import LearnerReport, learner_report
 from academy.store import Store
 from academy.ui import manager_widgets as widgets
-from academy.ui import navigation, progress_view, session
+from academy.ui import navigation, session
 from academy.ui.navigation import MANAGERS, PageSpec
 from academy.ui.text import course as md
 from academy.ui.text import plain
@@ -137,7 +138,7 @@ def _runs(report: LearnerReport) -> None:
         ending = run.ending or run.status.replace("_", " ")
         with st.expander(f"{md(run.scenario)} · {md(ending)} · {widgets.percent(run.scaled)}"):
             if run.outcome:
-                st.caption(progress_view.OUTCOME_LABELS.get(run.outcome, run.outcome))
+                st.caption(outcome_label(run.outcome))
             steps = report.steps[report.steps["run_id"] == run.run_id]
             widgets.table(
                 steps.drop(columns=["run_id"]),

@@ -5,6 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from academy import learning
+from academy.content.outcomes import outcome_label
+from academy.learning import progress as learning_progress
 from academy.store import Attempt, ModuleSummary, Run
 from academy.ui import navigation, programme_view, progress_view, session
 from academy.ui.navigation import LEARNERS, PageSpec
@@ -18,7 +21,7 @@ def render() -> None:
     navigation.title(URL)
     store = session.store()
     modules = session.modules()
-    summaries = progress_view.summaries_for_modules(store.module_summaries(user.id), modules)
+    summaries = learning_progress.summaries_for_modules(store.module_summaries(user.id), modules)
     attempts = store.attempts(user.id)
     runs = store.runs(user.id)
     passed = sum(summary.status == "passed" for summary in summaries.values())
@@ -52,7 +55,7 @@ def _module_table(modules: list, summaries: dict[str, ModuleSummary], attempts: 
     for module in modules:
         summary = summaries.get(module.id)
         bank = course.bank_for(module)
-        standing = progress_view.standing(module, summary, bank is not None)
+        standing = learning_progress.standing(module, summary, bank is not None)
         used = sum(attempt.module_id == module.id for attempt in attempts)
         lessons_done = min(summary.lessons_done, len(module.lessons)) if summary else 0
         rows.append(
@@ -85,9 +88,7 @@ def _attempt_table(attempts: list[Attempt], modules: list) -> pd.DataFrame:
                 "Attempt": attempt.number,
                 "Started": attempt.started_at,
                 "Answered": f"{len(attempt.answers)} / {len(attempt.drawn)}",
-                "Score": progress_view.percent(attempt.score / attempt.max_score)
-                if attempt.score is not None and attempt.max_score
-                else "–",
+                "Score": progress_view.percent(learning.attempt_scaled(attempt)),
                 "Result": "in progress" if not attempt.finished else ("passed" if attempt.passed else "not passed"),
             }
             for attempt in reversed(attempts)
@@ -105,7 +106,7 @@ def _run_table(runs: list[Run], modules: list) -> pd.DataFrame:
                 "Role-play": scenarios.get(run.scenario_id, run.scenario_id),
                 "Started": run.started_at,
                 "Decisions": len(run.path),
-                "Outcome": progress_view.OUTCOME_LABELS.get(run.outcome or "", run.status.replace("_", " ")),
+                "Outcome": outcome_label(run.outcome) if run.outcome else run.status.replace("_", " "),
                 "Score": f"{run.score:g} of {run.best:g}" if run.score is not None and run.best is not None else "–",
             }
             for run in reversed(runs)

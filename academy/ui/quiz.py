@@ -89,17 +89,11 @@ def _chosen_attempt(finished: list[Attempt]) -> Attempt:
         "Attempt",
         numbers,
         format_func=lambda n: (
-            f"Attempt {n}: {progress_view.percent(_scaled(by_number[n]))}"
+            f"Attempt {n}: {progress_view.percent(learning.attempt_scaled(by_number[n]))}"
             + (" (passed)" if by_number[n].passed else "")
         ),
     )
     return by_number[number]
-
-
-def _scaled(attempt: Attempt) -> float | None:
-    if attempt.score is None or not attempt.max_score:
-        return None
-    return attempt.score / attempt.max_score
 
 
 def _start(user: User, module: Module) -> None:
@@ -263,7 +257,7 @@ _WIDGETS = {
 
 
 def _result(module: Module, bank: QuizBank, attempt: Attempt) -> None:
-    scaled = _scaled(attempt) or 0.0
+    scaled = learning.attempt_scaled(attempt) or 0.0
     st.subheader(f":material/scoreboard: Attempt {attempt.number}: your result", anchor=False)
     score, verdict = st.columns(2)
     score.metric("Score", f"{scaled:.0%}", help=f"{attempt.score:g} of {attempt.max_score:g} points")

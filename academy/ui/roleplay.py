@@ -13,10 +13,11 @@ import streamlit as st
 
 from academy import learning
 from academy.auth import User
+from academy.content.outcomes import outcome_kind
 from academy.content.schema import Module, Node, Scenario
 from academy.engine import roleplay as engine
 from academy.store import InvalidActionError, Run, RunClosedError
-from academy.ui import navigation, progress_view, session, widgets
+from academy.ui import navigation, session, widgets
 from academy.ui.navigation import LEARNERS, PageSpec
 from academy.ui.text import course as md
 
@@ -201,11 +202,11 @@ def _debrief(scenario: Scenario, debrief: engine.Debrief, runs: int, best_score:
 
 
 def _outcome_banner(outcome: str, text: str) -> None:
-    label = progress_view.OUTCOME_LABELS.get(outcome, outcome)
-    body = f"**{label}.** {text}"
-    if outcome in ("referring", "retained"):
+    kind = outcome_kind(outcome)
+    body = f"**{kind.label}.** {text}"
+    if kind.mood == "good":
         st.success(body, icon=":material/sentiment_satisfied:")
-    elif outcome == "wary":
+    elif kind.mood == "mixed":
         st.warning(body, icon=":material/sentiment_neutral:")
     else:
         st.error(body, icon=":material/sentiment_dissatisfied:")
