@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from academy.content.schema import Course
 from academy.learning._lookup import lesson_of, module_of
-from academy.learning.rules import module_rule
-from academy.programme.standing import after_module_passed
+from academy.learning.rules import after_step, module_rule
 from academy.store import Store
 
 
@@ -32,6 +31,6 @@ def complete_lesson(store: Store, course: Course, user_id: int, module_id: str, 
     completed = store.mark_complete(
         user_id, module.id, lesson.id, course.versions[module.id], passes_module=module_rule(module)
     )
-    if completed and module.quiz is None:  # the last lesson may have passed a module without a quiz
-        after_module_passed(store, course, user_id, module.id)
+    if completed:
+        after_step(store, course, user_id, module.id)
     return completed

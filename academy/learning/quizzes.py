@@ -11,8 +11,7 @@ from academy.content.schema import Course, Question, QuizBank
 from academy.engine import quiz as engine
 from academy.learning._lookup import bank_of, module_of
 from academy.learning.errors import ContentChangedError, InvalidResponseError, NotInCourseError
-from academy.learning.rules import module_rule
-from academy.programme.standing import after_module_passed
+from academy.learning.rules import after_step, module_rule
 from academy.store import Attempt, NotFoundError, QuizGrade, Store
 
 
@@ -81,8 +80,8 @@ def answer_question(store: Store, course: Course, attempt: Attempt, question_id:
         passes_module=module_rule(module),
     )
     fresh = _fresh(store, attempt.id)
-    if fresh.finished and fresh.passed:
-        after_module_passed(store, course, fresh.user_id, fresh.module_id)
+    if fresh.finished:
+        after_step(store, course, fresh.user_id, fresh.module_id)
     return fresh
 
 
@@ -104,8 +103,7 @@ def finish_quiz(store: Store, course: Course, attempt: Attempt) -> Attempt:
         detail=result.detail,
         passes_module=module_rule(module),
     )
-    if finished.passed:
-        after_module_passed(store, course, finished.user_id, finished.module_id)
+    after_step(store, course, finished.user_id, finished.module_id)
     return finished
 
 

@@ -13,8 +13,7 @@ from academy.content.schema import Course, Scenario
 from academy.engine import roleplay as engine
 from academy.learning._lookup import module_of, scenario_of
 from academy.learning.errors import ContentChangedError, NotInCourseError
-from academy.learning.rules import module_rule
-from academy.programme.standing import after_module_passed
+from academy.learning.rules import after_step, module_rule
 from academy.store import NotFoundError, Run, RunChoice, RunEnding, Store
 
 
@@ -86,8 +85,8 @@ def choose(store: Store, course: Course, run: Run, choice_index: int) -> Chosen:
         ending=_ending(scenario, after) if after.finished else None,
         passes_module=module_rule(module),
     )
-    if after.finished and module.quiz is None:  # the last role-play may have passed the module
-        after_module_passed(store, course, run.user_id, module.id)
+    if after.finished:
+        after_step(store, course, run.user_id, module.id)
     return Chosen(run=_fresh(store, run.id), choice=saved, outcome=outcome)
 
 
@@ -112,8 +111,7 @@ def finish_roleplay(store: Store, course: Course, run: Run) -> Run:
         detail=ending.detail,
         passes_module=module_rule(module),
     )
-    if module.quiz is None:
-        after_module_passed(store, course, run.user_id, module.id)
+    after_step(store, course, run.user_id, module.id)
     return finished
 
 
