@@ -342,3 +342,40 @@ def test_every_rule_is_explained_in_the_authoring_guide() -> None:
     headings = [line for line in guide.splitlines() if line.startswith("#### ")]
     for rule in RULES:
         assert any(f"`{rule}`" in heading for heading in headings), f"docs/authoring.md has no section for '{rule}'"
+
+
+def test_health_table_puts_rule_and_data_side_by_side(flawed: tuple[LoadResult, list[Finding]]) -> None:
+    import pandas as pd
+
+    from academy.reports.course_review import bank_findings, health_table
+    from academy.reports.items import analyse_answers
+
+    result, findings = flawed
+    bank = result.course.banks["flawed"]
+    rows = []
+    for attempt in range(6):
+        strong = attempt < 3  # the learners who get tf-1 right get 'longest' wrong, and the other way round
+        for question_id, points in (("tf-1", float(strong)), ("longest", float(not strong))):
+            rows.append(
+                {
+                    "attempt_id": attempt,
+                    "user_id": attempt,
+                    "attempt_number": 1,
+                    "question_id": question_id,
+                    "response": None,
+                    "points": points,
+                    "max_points": 1.0,
+                }
+            )
+    table = health_table(bank, findings, analyse_answers(bank, pd.DataFrame(rows))).set_index("question_id")
+    assert table.loc["longest", "verdict"] == "flawed by rule and by data"
+    assert table.loc["longest", "severity"] == "warning"
+    assert {"correct-longest", "option-lengths"} <= set(table.loc["longest", "rules"].split(", "))
+    assert table.loc["tf-1", "verdict"] == "flawed by data"
+    assert table.loc["tf-1", "rules"] == ""
+    assert table.loc["tf-3", "verdict"] == ""
+    assert table.loc["tf-3", "attempts"] == 0
+    assert table.loc["longest", "attempts"] == 6
+    whole = {f.rule for f in bank_findings(bank, findings)}
+    assert {"true-false-balance", "longest-wins", "level-mix", "blueprint-coverage"} <= whole
+    assert "correct-longest" not in whole

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from academy.content.loader import load_course
+from academy.review import review_course
 from academy.ui import session, text
 from tests.ui_helpers import World, button, no_exceptions, texts, world
 
@@ -37,3 +38,46 @@ def test_a_closed_reply_with_a_hint_is_announced(clean_world: World) -> None:
     assert len(hints) == 2
     assert all(hint in shown for hint in hints)
     assert [b.label for b in at.button if (b.key or "").startswith("choice-")] == [text.course("Bye for now.")]
+
+
+FLAWED = Path(__file__).parent / "fixtures" / "review" / "flawed"
+
+
+@pytest.fixture
+def flawed_world(world: World, monkeypatch: pytest.MonkeyPatch) -> World:
+    monkeypatch.setenv(session.LESSONS_ENV, str(FLAWED / "lessons"))
+    monkeypatch.setenv(session.QUIZZES_ENV, str(FLAWED / "quizzes"))
+    world.course = load_course(FLAWED / "lessons", FLAWED / "quizzes").course
+    return world
+
+
+def test_course_health_shows_findings_beside_item_statistics(flawed_world: World) -> None:
+    at = flawed_world.app(flawed_world.user("chief", "admin"), "course-health")
+    no_exceptions(at)
+    metrics = {metric.label: metric.value for metric in at.metric}
+    result = load_course(FLAWED / "lessons", FLAWED / "quizzes")
+    findings = review_course(result.course)
+    assert metrics["Review errors"] == str(sum(f.severity == "error" for f in findings))
+    assert metrics["Review warnings"] == str(sum(f.severity == "warning" for f in findings))
+    # The bank's own findings stand above its questions.
+    assert any("true-false-balance" in element.value for element in at.error)
+    health = at.dataframe[0].value
+    row = health[health["question_id"] == "longest"].iloc[0]
+    assert "correct-longest" in row["rules"]
+    assert row["verdict"] == "flawed by rule (no attempts yet)"
+    assert list(health.columns[-3:]) == ["facility", "discrimination", "efficiency"]
+    # Role-plays: the players' figures and each scenario's findings.
+    players = at.dataframe[1].value
+    assert players.iloc[0]["longest"] == "100% / 100%"
+    assert "hidden-gate" in texts(at)
+    # Every finding, with its file and line.
+    everything = at.dataframe[2].value
+    assert len(everything) == len(findings)
+    assert everything.iloc[0]["severity"] == "error"
+    assert everything["file"].str.endswith("flawed.yaml").all()
+
+
+def test_course_health_review_is_for_administrators_only(flawed_world: World) -> None:
+    at = flawed_world.app(flawed_world.user("mara", "manager"), "course-health")
+    assert "Review errors" not in [metric.label for metric in at.metric]
+    assert not at.dataframe

@@ -6,10 +6,10 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
-from academy.content.loader import LoadResult, load_course, load_paths
+from academy.content.loader import load_course, load_paths
 from academy.review import PLAYERS, Finding, PlayerFigures, ScenarioKey, course_players, review_course
+from academy.review.located import finding_records
 
 FAIL_ON = ("error", "warning", "never")
 
@@ -38,20 +38,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="exit 1 when a finding of this severity or worse is reported (default: error; never: always exit 0)",
     )
     review.set_defaults(func=run_review)
-
-
-def located(result: LoadResult, finding: Finding) -> tuple[str, int]:
-    """File and line of a finding (the file's first line when the value cannot be found)."""
-    position = result.position(finding.kind, finding.owner, finding.path)
-    if position is None:
-        return f"<{finding.kind} {finding.owner}>", 1
-    path, line = position
-    return str(path), line
-
-
-def finding_record(result: LoadResult, finding: Finding) -> dict[str, Any]:
-    file, line = located(result, finding)
-    return {"file": file, "line": line, **finding.to_dict()}
 
 
 def players_table(players: dict[ScenarioKey, list[PlayerFigures]]) -> list[str]:
@@ -88,9 +74,7 @@ def run_review(args: argparse.Namespace) -> int:
         print("(files with validation problems are left out of the review; run `validate`)", file=sys.stderr)
     players = course_players(result.course)
     findings = review_course(result.course, players)
-    records = sorted(
-        (finding_record(result, finding) for finding in findings), key=lambda r: (r["file"], r["line"], r["rule"])
-    )
+    records = finding_records(result, findings)
     errors = sum(record["severity"] == "error" for record in records)
     warnings = len(records) - errors
     if args.format == "json":
