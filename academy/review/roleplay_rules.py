@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from academy.content.schema import Module, Scenario
+from academy.content.schema import Condition, Module, Node, Scenario
 from academy.engine import roleplay
 from academy.engine.similarity import content_words
 from academy.review.findings import Finding, PathPart, Severity
@@ -174,21 +175,44 @@ def _describe(condition: object) -> str:
 def _hidden_gates(out: _Scenario, analysis: roleplay.ScenarioAnalysis) -> None:
     for i, node in enumerate(out.scenario.nodes):
         for j, choice in enumerate(node.choices):
-            if choice.when is None or choice.when.hint:
+            if choice.when is None or choice.when.hint or _told(out.scenario, node, choice.when):
                 continue
             best = j in analysis.best_choices.get(node.id, ())
+            on_meter = choice.when.variable == roleplay.TRUST
             target = "an ending" if choice.next in out.ending_index else f"node '{choice.next}'"
-            on_best = (
-                "; it is on the best path, so the best score depends on a rule the learner cannot see" if best else ""
-            )
+            if best and on_meter:
+                why = "; it is on the best path, so the best score depends on a threshold the learner cannot see"
+            elif best:
+                why = "; it is on the best path, and nothing says an earlier reply opens it"
+            else:
+                why = ""
             out.add(
                 "hidden-gate",
-                "error" if best else "warning",
+                # A threshold on the meter the learner watches is a secret rule; a variable set by an
+                # earlier reply is a consequence of that reply, worth a hint but no score-breaker.
+                "error" if best and on_meter else "warning",
                 ("nodes", i, "choices", j, "when"),
                 f"node {node.id}",
                 f"the reply leading to {target} is offered only when {_describe(choice.when)}, and the learner is "
-                f"never told{on_best}; add a `hint:` to the condition",
+                f"never told{why}; add a `hint:` to the condition",
             )
+
+
+def _told(scenario: Scenario, node: Node, condition: Condition) -> bool:
+    """Whether the brief or the node's narration states a trust gate's threshold in words.
+
+    "Some replies are only offered once the customer's trust reaches 70" tells the learner as
+    well as a ``hint:`` does; a gate on another variable needs its ``hint:``.
+    """
+    if condition.variable != roleplay.TRUST:
+        return False
+    number = re.compile(rf"(?<!\d){condition.value}(?!\d)")
+    texts = [scenario.brief, node.narration or ""]
+    return any(
+        "trust" in sentence.lower() and number.search(sentence)
+        for text in texts
+        for sentence in re.split(r"(?<=[.!?])\s+", text)
+    )
 
 
 def _unused_variables(out: _Scenario) -> None:
