@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from academy import auth
 from academy.ui import navigation
-from academy.ui.session import USER_KEY
+from academy.ui.session import SESSION_KEY, USER_KEY
 from tests.ui_helpers import PASSWORD, TIMEOUT_S, World, button, no_exceptions, texts, title, world
 
 __all__ = ["world"]
@@ -138,6 +138,86 @@ def test_sign_out_returns_to_sign_in_and_forgets_the_user(world: World) -> None:
     button(at.sidebar, "Sign out").click().run()
     assert title(at) == "Sign in"
     assert USER_KEY not in at.session_state
+
+
+# --- sessions ------------------------------------------------------------------------------
+
+
+def cookie_scripts(at: AppTest) -> list[str]:
+    return [element.proto.body for element in at.get("html") if "fetch(" in element.proto.body]
+
+
+def test_signing_in_starts_a_session_and_hands_the_browser_its_cookie_by_post(world: World) -> None:
+    world.user("chief", "admin")
+    learner = world.user("ana")
+    at = sign_in(world.app(path="progress", module="x"), "ana", PASSWORD)
+
+    assert title(at) == "My progress"
+    [live] = world.store.active_sessions(learner.id)
+    assert at.session_state[SESSION_KEY] == live.id
+    [script] = cookie_scripts(at)
+    assert '"/auth/session"' in script
+    assert '"method": "POST"' in script
+    assert '"body": "code=' in script
+    code = script.split('"body": "code=')[1].split('"')[0]
+    assert code not in str(at.query_params)
+    assert world.store.claim_handover(code) is not None  # the code the page posts works, once
+    assert cookie_scripts(at.run()) == []  # handed over once, not on every run
+
+
+def test_a_session_ended_elsewhere_signs_the_page_out_at_its_next_run(world: World) -> None:
+    world.user("chief", "admin")
+    learner = world.user("ana")
+    at = sign_in(world.app(), "ana", PASSWORD)
+    assert title(at) == "Catalog"
+
+    world.store.end_sessions(learner.id)  # signed out in another tab, or an admin ended it
+
+    assert title(at.run()) == "Sign in"
+    assert USER_KEY not in at.session_state
+
+
+def test_signing_out_ends_the_session_and_forgets_the_cookie(world: World) -> None:
+    world.user("chief", "admin")
+    learner = world.user("ana")
+    at = sign_in(world.app(), "ana", PASSWORD)
+    button(at.sidebar, "Sign out").click().run()
+
+    assert title(at) == "Sign in"
+    assert world.store.active_sessions(learner.id) == []
+    [script] = cookie_scripts(at)
+    assert '"/auth/sign-out"' in script
+
+
+def test_over_the_hash_cap_the_form_says_busy_at_once(world: World) -> None:
+    world.user("chief", "admin")
+    world.user("ana")
+    auth.configure_hash_slots(1)
+    try:
+        with auth.sign_in_hashes.slot() as held:  # another sign-in is being checked right now
+            assert held
+            at = sign_in(world.app(), "ana", PASSWORD)
+    finally:
+        auth.configure_hash_slots(auth.default_hash_slots())
+
+    assert title(at) == "Sign in"
+    assert "try again in a moment" in at.warning[0].value
+    assert sign_in(world.app(), "ana", PASSWORD).session_state[USER_KEY] is not None
+
+
+def test_a_setup_form_submitted_after_someone_else_finished_shows_sign_in(world: World) -> None:
+    at = world.app()
+    assert title(at) == "Create the administrator"
+    world.store.create_first_admin("first", PASSWORD)  # another visitor was quicker
+
+    at.text_input[0].input("second")
+    at.text_input[2].input(PASSWORD)
+    at.text_input[3].input(PASSWORD)
+    at.button[0].click().run()
+
+    no_exceptions(at)
+    assert title(at) == "Sign in"
+    assert [user.username for user in world.store.list_users()] == ["first"]
 
 
 # --- pages per role ------------------------------------------------------------------------
