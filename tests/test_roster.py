@@ -200,3 +200,13 @@ def test_a_database_error_never_carries_a_password_hash(store: Store) -> None:
 
     assert "SECRET" not in str(raised.value)
     assert "SECRET" not in "".join(traceback.format_exception(raised.value))
+
+
+def test_a_giant_cell_or_too_many_rows_is_refused_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    _, problems = check_roster(HEADER + f"ana,{'x' * 200_000},,,,\n", existing=set())
+    assert [(problem.line, "not a CSV file" in problem.message) for problem in problems] == [(2, True)]
+
+    monkeypatch.setattr("academy.roster.MAX_ROWS", 3)
+    entries, problems = check_roster(HEADER + "".join(f"user{n},,,,,\n" for n in range(4)), existing=set())
+    assert entries == []
+    assert ["too many rows" in problem.message for problem in problems] == [True]
