@@ -6,13 +6,12 @@ are read, so only a browser shows whether ``text.plain`` really keeps them inert
 
 from __future__ import annotations
 
-import subprocess
-import sys
+import json
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ROOT, _wait_healthy, free_port
+from tests.e2e.script_server import script_server
 
 pytestmark = pytest.mark.e2e
 
@@ -41,24 +40,9 @@ st.markdown("done-marker")
 
 
 def test_no_user_text_renders_as_a_link_or_an_image(tmp_path: Path, browser_page: object) -> None:
-    import json
-
     script = tmp_path / "page.py"
     script.write_text(SCRIPT)
-    port = free_port()
-    log = tmp_path / "streamlit.log"
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(script),
-        "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false", "--", json.dumps(HOSTILE),
-    ]  # fmt: skip
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, stdout=output, stderr=output
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process, log)
+    with script_server(script, json.dumps(HOSTILE)) as url:
         page = browser_page
         page.goto(url)  # type: ignore[attr-defined]
         page.get_by_text("done-marker").wait_for()  # type: ignore[attr-defined]
@@ -66,9 +50,6 @@ def test_no_user_text_renders_as_a_link_or_an_image(tmp_path: Path, browser_page
         shown = main.inner_text()
         links = main.locator("a").evaluate_all("nodes => nodes.map(n => n.href)")
         images = main.locator("img").count()
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
     assert links == []
     assert images == 0
