@@ -29,19 +29,14 @@ from academy import learning
 from academy.auth import Role
 from academy.content.schema import (
     Course,
-    Matching,
     Module,
-    MultipleSelect,
-    Numeric,
-    Ordering,
     Question,
     QuizBank,
     Scenario,
-    SingleChoice,
-    TrueFalse,
 )
 from academy.engine import quiz as quiz_engine
 from academy.engine import roleplay
+from academy.engine.questions import type_of
 from academy.programme import demo as programme_demo
 from academy.store import AttemptLimitError, NewAccount, Run, Store, User
 
@@ -229,7 +224,7 @@ class Actor:
     def _respond(self, bank: QuizBank, question: Question, entry: quiz_engine.DrawnQuestion) -> Any:
         if self.rng.random() < _chance(self.persona.skill, _difficulty(bank.id, question.id)):
             return quiz_engine.correct_response(question)
-        return _wrong_response(question, entry, self.rng)
+        return type_of(question).wrong_response(question, entry.order, self.rng)
 
 
 def _difficulty(bank_id: str, question_id: str) -> float:
@@ -241,30 +236,6 @@ def _chance(skill: float, difficulty: float) -> float:
     skill = min(max(skill, 0.02), 0.98)
     logit = math.log(skill / (1 - skill)) - 1.3 * difficulty
     return 1 / (1 + math.exp(-logit))
-
-
-def _wrong_response(question: Question, entry: quiz_engine.DrawnQuestion, rng: random.Random) -> Any:
-    """A plausible mistake: a wrong option, a swapped pair, a number off the mark."""
-    if isinstance(question, SingleChoice):
-        wrong = [option.id for option in question.options if not option.correct]
-        return rng.choice(wrong or [question.options[0].id])
-    if isinstance(question, MultipleSelect):
-        ticked = {option.id for option in question.options if option.correct}
-        flipped = rng.choice(question.options).id
-        return sorted(ticked ^ {flipped})
-    if isinstance(question, TrueFalse):
-        return not question.answer
-    if isinstance(question, Ordering):
-        return list(entry.order)  # as shown: never the right order
-    if isinstance(question, Matching):
-        ids = [pair.id for pair in question.pairs]
-        first, second = rng.sample(range(len(ids)), 2)
-        chosen = ids.copy()
-        chosen[first], chosen[second] = chosen[second], chosen[first]
-        return dict(zip(ids, chosen, strict=True))
-    if isinstance(question, Numeric):
-        return question.answer + (question.tolerance + max(1.0, abs(question.answer) * 0.3)) * rng.choice((-1, 1))
-    return quiz_engine.correct_response(question)
 
 
 # --- a learner's plan, session by session -------------------------------------------------

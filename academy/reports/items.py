@@ -33,7 +33,6 @@ attempt has no total yet.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -43,16 +42,10 @@ import pandas as pd
 
 from academy.content.schema import (
     Course,
-    Matching,
-    MultipleSelect,
-    Numeric,
-    Ordering,
     Question,
     QuizBank,
-    SingleChoice,
-    TrueFalse,
 )
-from academy.engine.quiz import describe_response, score
+from academy.engine.questions import type_of
 from academy.reports.access import Scope, learners
 from academy.reports.overview import frame
 from academy.store import Store
@@ -61,8 +54,6 @@ from academy.store.analysis import BANK_ANSWER_COLUMNS
 DOUBTFUL_EFFICIENCY = 0.15
 """Items whose discriminative efficiency is below this are flagged (Moodle's threshold)."""
 
-MAX_RESPONSE_ROWS = 8
-"""Per question, free-form responses (orderings, numbers) beyond the most frequent are grouped."""
 
 ITEM_COLUMNS = [
     "question_id",
@@ -273,62 +264,7 @@ def _options_table(bank: QuizBank, answers: pd.DataFrame) -> pd.DataFrame:
 
 def _distribution(question: Question, responses: list[Any]) -> list[tuple[str, int, bool]]:
     """(label, how many chose it, whether it is right) for every option, or the commonest responses."""
-    if isinstance(question, SingleChoice):
-        counts = Counter(responses)
-        return [(option.text, counts[option.id], option.correct) for option in question.options]
-    if isinstance(question, MultipleSelect):
-        ticked = Counter(option_id for response in responses for option_id in response)
-        return [(option.text, ticked[option.id], option.correct) for option in question.options]
-    if isinstance(question, TrueFalse):
-        counts = Counter(bool(response) for response in responses)
-        return [("True", counts[True], question.answer is True), ("False", counts[False], question.answer is False)]
-    if isinstance(question, Matching):
-        right = {pair.id: pair.right for pair in question.pairs}
-        picked = Counter(
-            (left, right[chosen])
-            for response in responses
-            for left, chosen in response.items()
-            if left in right and chosen in right
-        )
-        left_text = {pair.id: pair.left for pair in question.pairs}
-        order = {pair.id: index for index, pair in enumerate(question.pairs)}
-        return [
-            (f"{left_text[left]} → {text}", count, right[left] == text)
-            for (left, text), count in sorted(picked.items(), key=lambda item: (order[item[0][0]], -item[1]))
-        ]
-    if isinstance(question, Ordering | Numeric):
-        return _commonest(question, responses)
-    return []
-
-
-def _commonest(question: Ordering | Numeric, responses: list[Any]) -> list[tuple[str, int, bool]]:
-    def key(response: Any) -> Any:
-        return tuple(response) if isinstance(response, list) else float(response)
-
-    counts = Counter(key(response) for response in responses)
-    top = counts.most_common(MAX_RESPONSE_ROWS)
-    rows = [
-        (_describe(question, list(value) if isinstance(value, tuple) else value), count, _is_right(question, value))
-        for value, count in top
-    ]
-    others = sum(counts.values()) - sum(count for _, count in top)
-    if others:
-        rows.append(("(other responses)", others, False))
-    return rows
-
-
-def _describe(question: Question, response: Any) -> str:
-    try:
-        return describe_response(question, response)
-    except ValueError:  # a response stored under an older version of the question
-        return str(response)
-
-
-def _is_right(question: Question, value: Any) -> bool:
-    try:
-        return score(question, list(value) if isinstance(value, tuple) else value).correct
-    except ValueError:
-        return False
+    return type_of(question).tally(question, responses)
 
 
 # --- from the store ----------------------------------------------------------------------

@@ -43,16 +43,8 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from academy.content.outcomes import customer_kept
-from academy.content.schema import (
-    Course,
-    Matching,
-    MultipleSelect,
-    Numeric,
-    Ordering,
-    Question,
-    SingleChoice,
-    TrueFalse,
-)
+from academy.content.schema import Course, Question
+from academy.engine.questions import type_of
 from academy.engine.quiz import scaled_score
 from academy.reports.access import Scope, learners
 from academy.reports.assignments import certificate_statements
@@ -300,74 +292,31 @@ def _component(component_id: str, text: str) -> dict[str, Any]:
 
 
 def interaction_definition(question: Question | None) -> dict[str, Any]:
-    """interactionType, correctResponsesPattern and the components of a question."""
-    if isinstance(question, SingleChoice):
-        correct = [option.id for option in question.options if option.correct]
-        return {
-            "interactionType": "choice",
-            "correctResponsesPattern": correct,
-            "choices": [_component(option.id, option.text) for option in question.options],
-        }
-    if isinstance(question, MultipleSelect):
-        correct = "[,]".join(option.id for option in question.options if option.correct)
-        definition: dict[str, Any] = {
-            "interactionType": "choice",
-            "choices": [_component(option.id, option.text) for option in question.options],
-        }
-        if correct:
-            definition["correctResponsesPattern"] = [correct]
-        return definition
-    if isinstance(question, TrueFalse):
-        return {"interactionType": "true-false", "correctResponsesPattern": [_bool(question.answer)]}
-    if isinstance(question, Ordering):
-        return {
-            "interactionType": "sequencing",
-            "correctResponsesPattern": ["[,]".join(item.id for item in question.items)],
-            "choices": [_component(item.id, item.text) for item in question.items],
-        }
-    if isinstance(question, Matching):
-        return {
-            "interactionType": "matching",
-            "correctResponsesPattern": ["[,]".join(f"{pair.id}[.]{pair.id}" for pair in question.pairs)],
-            "source": [_component(pair.id, pair.left) for pair in question.pairs],
-            "target": [_component(pair.id, pair.right) for pair in question.pairs],
-        }
-    if isinstance(question, Numeric):
-        if question.tolerance:
-            low, high = question.answer - question.tolerance, question.answer + question.tolerance
-            pattern = f"{_number(low)}[:]{_number(high)}"
-        else:
-            pattern = _number(question.answer)
-        return {"interactionType": "numeric", "correctResponsesPattern": [pattern]}
-    return {"interactionType": "other"}
+    """interactionType, correctResponsesPattern and the components of a question (its type says which)."""
+    if question is None:
+        return {"interactionType": "other"}
+    interaction = type_of(question).interaction(question)
+    definition: dict[str, Any] = {"interactionType": interaction.interaction_type}
+    if interaction.correct_patterns:
+        definition["correctResponsesPattern"] = list(interaction.correct_patterns)
+    components = {"choices": interaction.choices, "source": interaction.source, "target": interaction.target}
+    for name, parts in components.items():
+        if parts:
+            definition[name] = [_component(part_id, text) for part_id, text in parts]
+    return definition
 
 
 def format_response(question: Question | None, response: Any) -> str | None:
     """A stored response in xAPI's response format for the question's interaction type."""
     if response is None:
         return None
-    if isinstance(question, TrueFalse | SingleChoice) or question is None:
+    if question is None:
         return _bool(response) if isinstance(response, bool) else str(response) or None
-    if isinstance(question, Ordering):  # the order is the answer
-        return "[,]".join(str(part) for part in response) or None
-    if isinstance(question, MultipleSelect):  # a set: listed in the options' order, as the pattern is
-        rank = {option.id: index for index, option in enumerate(question.options)}
-        return "[,]".join(sorted((str(part) for part in response), key=lambda part: rank.get(part, len(rank)))) or None
-    if isinstance(question, Matching):  # pairs in the question's order (a JSONB store does not keep key order)
-        rank = {pair.id: index for index, pair in enumerate(question.pairs)}
-        pairs = sorted(dict(response).items(), key=lambda pair: rank.get(pair[0], len(rank)))
-        return "[,]".join(f"{left}[.]{right}" for left, right in pairs) or None
-    if isinstance(question, Numeric):
-        return _number(float(response))
-    return str(response) or None
+    return type_of(question).xapi_response(question, response)
 
 
 def _bool(value: bool) -> str:
     return "true" if value else "false"
-
-
-def _number(value: float) -> str:
-    return f"{value:.10g}"
 
 
 def _score(raw: Any, maximum: Any, scaled: Any, *, minimum: Any = 0) -> dict[str, Any]:

@@ -145,7 +145,7 @@ def _question_form(question: Question, entry: engine.DrawnQuestion, key: str, *,
     """Draw the question; the learner's response once submitted and well formed, else _NOTHING."""
     with st.form(f"question-{key}"):
         st.markdown(f"**{md(question.prompt)}**")
-        collect = _WIDGETS[question.type]
+        collect = WIDGETS[question.type]
         read = collect(question, entry, key)
         label = "Submit and finish" if last else "Submit answer"
         submitted = st.form_submit_button(label, type="primary", icon=":material/send:")
@@ -243,7 +243,7 @@ def _numeric(question: Numeric, entry: engine.DrawnQuestion, key: str) -> Reader
     return lambda: (number, None if number is not None else "Type a number first.")
 
 
-_WIDGETS = {
+WIDGETS: dict[str, Callable[..., Reader]] = {
     "single": _single,
     "multiple": _multiple,
     "true_false": _true_false,
