@@ -1,10 +1,9 @@
 """Which pages each role may open, and how ``app.py`` turns them into ``st.navigation``.
 
-Adding a page (no edit to this file needed):
+Adding a page:
 
-1. Write a module in ``academy/ui/`` (or a sub-package of it) with a ``render()`` function
-   that draws the page.
-2. In that module, list the page in a module-level ``PAGES`` list::
+1. Write a module in ``academy/ui/`` with a ``render()`` function that draws the page.
+2. In that module, describe the page in a module-level ``PAGES`` list::
 
        from academy.ui.navigation import MANAGERS, PageSpec
 
@@ -13,7 +12,9 @@ Adding a page (no edit to this file needed):
                     section="Manage", order=10, default_for=frozenset({Role.MANAGER})),
        ]
 
-``discover()`` imports every module of ``academy.ui`` once and collects their ``PAGES``.
+3. Add the module to ``PAGE_MODULES`` in ``academy/ui/pages.py``.
+
+``registry()`` collects the ``PAGES`` of those modules once.
 ``st.navigation`` only ever receives the pages the signed-in role may open, so any other
 URL path falls back to the role's default page: a learner typing ``/users`` lands on the
 catalog. Pages still call ``session.require_role`` at the top as a second lock.
@@ -21,11 +22,8 @@ catalog. Pages still call ``session.require_role`` at the top as a second lock.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from types import ModuleType
 from typing import Any
 
 import streamlit as st
@@ -39,9 +37,6 @@ MANAGERS: frozenset[Role] = frozenset({Role.MANAGER, Role.ADMIN})
 ADMINS: frozenset[Role] = frozenset({Role.ADMIN})
 
 SECTION_ORDER: tuple[str, ...] = ("Learn", "Manage", "Administer", "Account")
-
-# Modules of academy.ui that hold no pages; skipping them keeps discovery from importing tools.
-_NOT_PAGES = frozenset({"academy.ui.navigation", "academy.ui.session"})
 
 
 @dataclass(frozen=True)
@@ -109,30 +104,15 @@ def _sort_key(spec: PageSpec) -> tuple[int, int, str]:
 _registry: Registry | None = None
 
 
-def discover(package: str = "academy.ui") -> Registry:
-    """Import every page module of ``package`` once and collect their ``PAGES``."""
+def registry() -> Registry:
+    """Every page of the app (``academy.ui.pages``), collected once per process."""
     global _registry
     if _registry is None:
-        registry = Registry()
-        for module in _page_modules(package):
-            for spec in getattr(module, "PAGES", ()):
-                registry.add(spec)
-        _registry = registry
+        # Imported here: the page modules import this one for PageSpec and the role sets.
+        from academy.ui.pages import PAGE_MODULES
+
+        _registry = Registry(spec for module in PAGE_MODULES for spec in module.PAGES)
     return _registry
-
-
-def _page_modules(package: str) -> list[ModuleType]:
-    root = importlib.import_module(package)
-    names = sorted(
-        info.name
-        for info in pkgutil.walk_packages(root.__path__, prefix=f"{package}.")
-        if not info.name.rsplit(".", 1)[-1].startswith("_") and info.name not in _NOT_PAGES
-    )
-    return [importlib.import_module(name) for name in names]
-
-
-def registry() -> Registry:
-    return discover()
 
 
 # --- Streamlit pages ---------------------------------------------------------------------
