@@ -47,6 +47,11 @@ def _module_section(course: Course, module: Module) -> list[str]:
         kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(types.items()))
         limit = f"{bank.attempts} attempts" if bank.attempts else "unlimited attempts"
         lines += [f"Quiz: {len(bank.questions)} questions ({kinds}); {bank.draw} drawn per attempt; {limit}.", ""]
+        levels = Counter(question.level or "untagged" for question in bank.questions)
+        lines += ["By level: " + ", ".join(f"{levels[level]} {level}" for level in sorted(levels)) + ".", ""]
+        if bank.blueprint:
+            rows = ", ".join(f"{row.draw} from {row.selector[1]}" for row in bank.blueprint if row.selector)
+            lines += [f"Each attempt draws {rows}; the rest at random.", ""]
     return lines
 
 
