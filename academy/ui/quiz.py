@@ -7,7 +7,6 @@ of its own: the open attempt and its answers are read from the store on every ru
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -109,6 +108,20 @@ def _start(user: User, module: Module) -> None:
 
 
 def _take(attempt: Attempt) -> None:
+    """The open attempt's next question. Once an answer is saved, the question after it takes
+    its place in this same run: a rerun would run the whole page again for nothing (an
+    answer is the action a class makes most often). The last answer reruns to the result."""
+    slot = st.empty()
+    current: Attempt | None = attempt
+    while current is not None:
+        with slot.container():
+            current = _ask(current)
+        if current is not None and current.status != "in_progress":
+            st.rerun()
+
+
+def _ask(attempt: Attempt) -> Attempt | None:
+    """Draw the attempt's next question; the attempt as it stands once an answer was saved, else None."""
     course = session.course()
     try:
         questions = learning.attempt_questions(course, attempt)
@@ -118,7 +131,7 @@ def _take(attempt: Attempt) -> None:
             "Ask your administrator to check the course.",
             icon=":material/error:",
         )
-        return
+        return None
     question_id = attempt.next_question
     if question_id is None:  # every answer is in but the attempt is open (saved before attempts closed themselves)
         learning.finish_quiz(session.store(), course, attempt)
@@ -129,11 +142,14 @@ def _take(attempt: Attempt) -> None:
     question, entry = questions[position]
     response = _question_form(question, entry, f"{attempt.id}-{question_id}", last=len(attempt.answers) + 1 == total)
     if response is _NOTHING:
-        return
-    # Finished meanwhile in another window: the rerun shows its result.
-    with contextlib.suppress(AttemptClosedError):
-        learning.answer_question(session.store(), course, attempt, question.id, response)
-    st.rerun()
+        return None
+    try:
+        after = learning.answer_question(session.store(), course, attempt, question.id, response)
+    except AttemptClosedError:  # finished meanwhile in another window: the rerun shows its result
+        st.rerun()
+    if after.next_question == question_id:  # not taken (answered elsewhere meanwhile): show the store's state
+        st.rerun()
+    return after
 
 
 _NOTHING = object()

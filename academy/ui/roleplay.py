@@ -133,8 +133,9 @@ def _choices(run: Run, scenario: Scenario, state: engine.RunState) -> None:
     offered = engine.available_choices(scenario, state)
     for index, choice in engine.presentation_order(offered, f"{run.id}:{step}"):
         # The step is part of the key: a double click cannot answer the next node too.
-        if st.button(md(choice.text), key=f"choice-{run.id}-{step}-{index}", width="stretch"):
-            _choose(run, index)
+        st.button(
+            md(choice.text), key=f"choice-{run.id}-{step}-{index}", width="stretch", on_click=_choose, args=(run, index)
+        )
     # A closed reply whose condition carries a hint is announced, so no gate is a secret.
     offered_indexes = {index for index, _ in offered}
     for index, choice in enumerate(_node(scenario, state.node).choices):
@@ -143,11 +144,12 @@ def _choices(run: Run, scenario: Scenario, state: engine.RunState) -> None:
 
 
 def _choose(run: Run, index: int) -> None:
+    """A reply's on_click: saved before the page runs, so that one run shows what follows
+    (saving in the page and then calling st.rerun() cost every choice two runs)."""
     # Another window may have ended, restarted or advanced this run meanwhile: then the
-    # rerun shows what the store holds now.
+    # page shows what the store holds now.
     with contextlib.suppress(RunClosedError, InvalidActionError):
         learning.choose(session.store(), session.course(), run, index)
-    st.rerun()
 
 
 def _restart_button(run: Run) -> None:
