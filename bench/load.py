@@ -190,6 +190,8 @@ class Sample:
     at: float
     """Monotonic time the action ended."""
     error: str = ""
+    runs: int = 0
+    """Script runs the action took (2 when the page saved and then called st.rerun())."""
 
 
 @dataclass
@@ -220,8 +222,14 @@ class Plan:
     deadline: float
     max_actions: int | None
     modules: list[dict[str, Any]]
+    quiz_only: bool = False
     tally: Tally = field(default_factory=Tally)
     stopped: bool = False
+
+    @property
+    def unlimited_quizzes(self) -> list[dict[str, Any]]:
+        """Modules whose quiz may be taken any number of times (a quiz-only learner loops on them)."""
+        return [module for module in self.modules if module["quiz"] and module["attempts"] is None]
 
     def check(self) -> None:
         if self.stopped or time.monotonic() >= self.deadline:
@@ -252,19 +260,20 @@ class Learner:
         if moved_from is not None and any(widget.form_id == moved_from for widget in page.widgets()):
             problems.append(f"the answer was not taken: {page.alerts('ERROR')}")
         problem = "; ".join(problems)
-        self.record(action, started, error=problem)
+        self.record(action, started, error=problem, runs=page.runs)
         if problem:
             raise ProtocolError(f"{action}: {problem}")
         return page
 
-    def record(self, action: str, started: float, *, error: str = "") -> None:
+    def record(self, action: str, started: float, *, error: str = "", runs: int = 0) -> None:
         now = time.perf_counter()
-        self.plan.tally.add(Sample(action, now - started, not error, time.monotonic(), error))
+        self.plan.tally.add(Sample(action, now - started, not error, time.monotonic(), error, runs))
 
     async def think(self) -> None:
         self.plan.check()
         if self.plan.think > 0:
-            await asyncio.sleep(self.plan.think * self.rng.uniform(0.5, 1.5))
+            pause = self.plan.think * self.rng.uniform(0.5, 1.5)
+            await asyncio.sleep(min(pause, max(0.0, self.plan.deadline - time.monotonic())))
         self.plan.check()
 
     async def connect(self) -> None:
@@ -281,9 +290,12 @@ class Learner:
     async def learn(self) -> None:
         """Modules one after another until the budget is spent; a failure opens a new tab."""
         if self.plan.think > 0:  # spread the class out instead of all clicking in step
-            await asyncio.sleep(self.rng.uniform(0, self.plan.think))
+            await asyncio.sleep(min(self.rng.uniform(0, self.plan.think), self.plan.deadline - time.monotonic()))
         while True:
             try:
+                if self.plan.quiz_only:
+                    await self.quiz(self.rng.choice(self.plan.unlimited_quizzes))
+                    continue
                 module = self.rng.choice(self.plan.modules)
                 await self.lesson(module)
                 await self.quiz(module)
@@ -344,7 +356,8 @@ def course_outline() -> list[dict[str, Any]]:
             "id": module.id,
             "lessons": [lesson.id for lesson in module.lessons],
             "scenarios": [scenario.id for scenario in module.scenarios],
-            "quiz": course.bank_for(module) is not None,
+            "quiz": (bank := course.bank_for(module)) is not None,
+            "attempts": bank.attempts if bank is not None else None,
         }
         for module in course.modules
     ]
@@ -595,6 +608,8 @@ class Options:
     """Learners go through nginx (docs/nginx-academy.conf) instead of straight to a replica."""
     postgres: str | None = None
     burst: int = 0
+    quiz_only: bool = False
+    """Learners only take quizzes (those allowing unlimited attempts), back to back: answers/s."""
     floor_seconds: float = 5.0
     seed: int = 1
     extra_env: dict[str, str] = field(default_factory=dict)
@@ -660,7 +675,9 @@ async def sign_in_all(learners: Sequence[Learner]) -> None:
 
 async def drive(options: Options, urls: list[str], pids: list[int], database_url: str) -> Result:
     modules = course_outline()
-    plan = Plan(urls, options.think, deadline=float("inf"), max_actions=options.actions, modules=modules)
+    plan = Plan(urls, options.think, float("inf"), options.actions, modules=modules, quiz_only=options.quiz_only)
+    if options.quiz_only and not plan.unlimited_quizzes:
+        raise RuntimeError("--quiz-only needs a module whose quiz allows unlimited attempts")
     learners = [
         Learner(plan, learner_name(n), urls[n % len(urls)], options.seed * 100_003 + n) for n in range(options.learners)
     ]
@@ -815,13 +832,19 @@ def summarise(result: Result) -> dict[str, Any]:
     by_action: dict[str, list[float]] = defaultdict(list)
     failed: dict[str, int] = defaultdict(int)
     in_phase = [s for s in result.samples if s.action not in ("sign_in", "burst_sign_in")]
+    runs: dict[str, list[int]] = defaultdict(list)
     for sample in result.samples:
         by_action[sample.action].append(sample.seconds)
         failed[sample.action] += not sample.ok
+        if sample.runs:
+            runs[sample.action].append(sample.runs)
     seconds = max(result.phase_end - result.phase_start, 1e-9)
     answers = [s for s in in_phase if s.action == "answer" and s.ok]
     summary: dict[str, Any] = {
-        "actions": {name: {**stats(values), "failed": failed[name]} for name, values in sorted(by_action.items())},
+        "actions": {
+            name: {**stats(values), "failed": failed[name], "runs": statistics.mean(runs[name]) if runs[name] else 0}
+            for name, values in sorted(by_action.items())
+        },
         "all_actions": stats([s.seconds for s in in_phase]),
         "seconds": seconds,
         "actions_per_s": len(in_phase) / seconds,
@@ -853,7 +876,8 @@ def summarise(result: Result) -> dict[str, Any]:
 
 def _row(name: str, row: dict[str, float], *, failed: int | str = "", digits: int = 0) -> str:
     times = "".join(f"{row[column]:>10.{digits}f}" for column in ("p50_ms", "p95_ms", "max_ms"))
-    return f"{name:<16}{row['n']:>7}{failed:>8}{times}"
+    runs = f"{row['runs']:>8.1f}" if row.get("runs") else ""
+    return f"{name:<16}{row['n']:>7}{failed:>8}{times}{runs}"
 
 
 def report(result: Result, command: str) -> str:
@@ -863,10 +887,11 @@ def report(result: Result, command: str) -> str:
         f"$ {command}",
         f"learners {options.learners} · think {options.think:g} s · replicas {options.replicas} · "
         + ("through nginx · " if options.proxy else "")
+        + ("quizzes only · " if options.quiz_only else "")
         + f"{'postgresql' if options.postgres else 'sqlite'} · measured {summary['seconds']:.1f} s · "
         f"load average {result.load_average[0]:.2f} before, {result.load_average[1]:.2f} after",
         "",
-        f"{'action':<16}{'n':>7}{'failed':>8}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}",
+        f"{'action':<16}{'n':>7}{'failed':>8}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}{'runs':>8}",
     ]
     lines += [_row(name, row, failed=row["failed"]) for name, row in summary["actions"].items()]
     lines.append(_row("all but sign-in", summary["all_actions"]))
@@ -916,6 +941,9 @@ def parse(argv: Sequence[str]) -> Options:
     parser.add_argument(
         "--burst", type=int, default=0, help="this many extra people sign in at once, a third of the way in"
     )
+    parser.add_argument(
+        "--quiz-only", action="store_true", help="learners only take quizzes (unlimited attempts): answers/s"
+    )
     parser.add_argument("--floor-seconds", type=float, default=5.0, help="empty-page measurement (0: skip)")
     parser.add_argument(
         "--env",
@@ -941,6 +969,7 @@ def parse(argv: Sequence[str]) -> Options:
         proxy=args.proxy,
         postgres=args.postgres,
         burst=args.burst,
+        quiz_only=args.quiz_only,
         floor_seconds=args.floor_seconds,
         seed=args.seed,
         extra_env=dict(pair.split("=", 1) for pair in args.env),
