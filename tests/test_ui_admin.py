@@ -8,7 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from academy.auth import Role
-from academy.ui.session import LESSONS_ENV, QUIZZES_ENV
+from academy.settings import LESSONS_DIR_ENV as LESSONS_ENV
+from academy.settings import QUIZZES_DIR_ENV as QUIZZES_ENV
 from tests.test_ui_catalog import broken_course
 from tests.ui_helpers import PASSWORD, World, button, no_exceptions, texts, world
 

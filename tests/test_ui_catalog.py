@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from academy.content.loader import DEFAULT_LESSONS, DEFAULT_QUIZZES
 from academy.engine import quiz as quiz_engine
+from academy.settings import DEFAULT_LESSONS_DIR as DEFAULT_LESSONS
+from academy.settings import DEFAULT_QUIZZES_DIR as DEFAULT_QUIZZES
+from academy.settings import LESSONS_DIR_ENV as LESSONS_ENV
+from academy.settings import QUIZZES_DIR_ENV as QUIZZES_ENV
 from academy.ui import progress_view, text
-from academy.ui.session import LESSONS_ENV, QUIZZES_ENV
 from tests.ui_helpers import World, no_exceptions, texts, title, world
 
 __all__ = ["world"]

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from academy import settings
 from academy.content.loader import load_course
 from academy.review import review_course
-from academy.ui import session, text
+from academy.ui import text
 from tests.ui_helpers import World, button, no_exceptions, texts, world
 
 __all__ = ["world"]
@@ -18,8 +19,8 @@ CLEAN = Path(__file__).parent / "fixtures" / "review" / "clean"
 
 @pytest.fixture
 def clean_world(world: World, monkeypatch: pytest.MonkeyPatch) -> World:
-    monkeypatch.setenv(session.LESSONS_ENV, str(CLEAN / "lessons"))
-    monkeypatch.setenv(session.QUIZZES_ENV, str(CLEAN / "quizzes"))
+    monkeypatch.setenv(settings.LESSONS_DIR_ENV, str(CLEAN / "lessons"))
+    monkeypatch.setenv(settings.QUIZZES_DIR_ENV, str(CLEAN / "quizzes"))
     world.course = load_course(CLEAN / "lessons", CLEAN / "quizzes").course
     return world
 
@@ -45,8 +46,8 @@ FLAWED = Path(__file__).parent / "fixtures" / "review" / "flawed"
 
 @pytest.fixture
 def flawed_world(world: World, monkeypatch: pytest.MonkeyPatch) -> World:
-    monkeypatch.setenv(session.LESSONS_ENV, str(FLAWED / "lessons"))
-    monkeypatch.setenv(session.QUIZZES_ENV, str(FLAWED / "quizzes"))
+    monkeypatch.setenv(settings.LESSONS_DIR_ENV, str(FLAWED / "lessons"))
+    monkeypatch.setenv(settings.QUIZZES_DIR_ENV, str(FLAWED / "quizzes"))
     world.course = load_course(FLAWED / "lessons", FLAWED / "quizzes").course
     return world
 

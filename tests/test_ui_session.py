@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from academy.auth import Role
+from academy.settings import DEFAULT_DATABASE_URL
 from academy.store import ENV_VAR
 from academy.ui import navigation
 from academy.ui.navigation import PageSpec, Registry
@@ -39,7 +40,7 @@ def test_then_from_secrets_then_the_stores_default(monkeypatch: pytest.MonkeyPat
     with_secret = AppTest.from_string(SHOW_URL)
     with_secret.secrets["database_url"] = "sqlite:////tmp/from-secrets.db"
     assert shown(with_secret.run()) == repr("sqlite:////tmp/from-secrets.db")
-    assert shown(AppTest.from_string(SHOW_URL).run()) == "None"
+    assert shown(AppTest.from_string(SHOW_URL).run()) == repr(DEFAULT_DATABASE_URL)
 
 
 def test_store_and_course_are_made_once_not_on_every_rerun(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:

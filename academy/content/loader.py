@@ -17,13 +17,11 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from academy import settings
 from academy.content.lint import lint_bank, lint_module
 from academy.content.schema import Course, Module, QuizBank
 from academy.content.yaml_source import Loc, SourceMap, YamlSourceError, format_loc, read_yaml
-from academy.paths import PROJECT_ROOT
 
-DEFAULT_LESSONS = PROJECT_ROOT / "lessons"
-DEFAULT_QUIZZES = PROJECT_ROOT / "quizzes"
 YAML_SUFFIXES = {".yaml", ".yml"}
 
 
@@ -346,9 +344,14 @@ def _looks_like_bank(path: Path) -> bool:
     return b"\nquestions:" in head or head.startswith(b"questions:")
 
 
-def load_course(lessons_dir: Path = DEFAULT_LESSONS, quizzes_dir: Path = DEFAULT_QUIZZES) -> LoadResult:
-    """The whole course: every module in ``lessons_dir``, with the banks in ``quizzes_dir``."""
-    return load_files(_yaml_files(lessons_dir), _yaml_files(quizzes_dir))
+def load_course(lessons_dir: Path | None = None, quizzes_dir: Path | None = None) -> LoadResult:
+    """The whole course: every module in ``lessons_dir``, with the banks in ``quizzes_dir``.
+
+    The folders default to the configured ones (``academy.settings``).
+    """
+    lessons = settings.lessons_dir() if lessons_dir is None else lessons_dir
+    quizzes = settings.quizzes_dir() if quizzes_dir is None else quizzes_dir
+    return load_files(_yaml_files(lessons), _yaml_files(quizzes))
 
 
 def load_paths(paths: Sequence[Path]) -> LoadResult:
@@ -357,7 +360,7 @@ def load_paths(paths: Sequence[Path]) -> LoadResult:
     given_ids = {_peek(p, "id") for p in banks}
     wanted = {_peek(m, "quiz") for m in modules} - given_ids - {None}
     seen_ids: set[str] = set()
-    folders = {m.resolve().parent.parent / "quizzes" for m in modules} | {DEFAULT_QUIZZES}
+    folders = {m.resolve().parent.parent / "quizzes" for m in modules} | {settings.quizzes_dir()}
     for candidate in (p for folder in sorted(folders) for p in _yaml_files(folder)):
         bank_id = _peek(candidate, "id")
         if bank_id in wanted:

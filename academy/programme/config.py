@@ -9,42 +9,22 @@
 
 from __future__ import annotations
 
-import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from academy.content.loader import PROJECT_ROOT
+from academy import settings
+from academy.settings import SettingsError
+
+__all__ = ["APP_URL_ENV", "SettingsError", "SmtpSettings", "app_url", "setting", "smtp_settings"]
 
 APP_URL_ENV = "ACADEMY_APP_URL"
 DEFAULT_APP_URL = "http://localhost:8501"
-SECRETS_FILE = PROJECT_ROOT / ".streamlit" / "secrets.toml"
-
-
-class SettingsError(ValueError):
-    """A setting present but unusable (the message names it)."""
-
-
-def _secrets(path: Path = SECRETS_FILE) -> Mapping[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        return {}
-    except (OSError, tomllib.TOMLDecodeError) as error:
-        raise SettingsError(f"cannot read {path}: {error}") from None
 
 
 def setting(name: str, default: str = "", *, secrets: Mapping[str, Any] | None = None) -> str:
     """``$NAME`` if set, else ``name`` (lower case, without ``ACADEMY_``) in secrets.toml, else ``default``."""
-    value = os.environ.get(name)
-    if value:
-        return value
-    key = name.removeprefix("ACADEMY_").lower()
-    found = (secrets if secrets is not None else _secrets()).get(key)
-    return str(found) if found not in (None, "") else default
+    return settings.value(name, default, secrets_given=secrets)
 
 
 def app_url() -> str:
@@ -67,7 +47,7 @@ class SmtpSettings:
 
 def smtp_settings(secrets: Mapping[str, Any] | None = None) -> SmtpSettings:
     """The mail server settings; SettingsError names what is missing or wrong."""
-    found = secrets if secrets is not None else _secrets()
+    found = secrets if secrets is not None else settings.secrets()
     host = setting("ACADEMY_SMTP_HOST", secrets=found)
     sender = setting("ACADEMY_SMTP_FROM", secrets=found)
     if not host or not sender:

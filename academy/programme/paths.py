@@ -15,7 +15,6 @@ any other course file; the rest of the paths still load.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,12 +22,11 @@ from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
-from academy.content.loader import PROJECT_ROOT, Problem, problems_from_validation
+from academy import settings
+from academy.content.loader import Problem, problems_from_validation
 from academy.content.schema import Course, Slug, Strict, Text
 from academy.content.yaml_source import YamlSourceError, read_yaml
 
-DEFAULT_PATHS = PROJECT_ROOT / "paths"
-PATHS_ENV = "ACADEMY_PATHS_DIR"
 YAML_SUFFIXES = {".yaml", ".yml"}
 
 
@@ -61,8 +59,7 @@ class PathsResult:
 
 def paths_dir() -> Path:
     """``$ACADEMY_PATHS_DIR``, else ``paths/`` beside ``lessons/``."""
-    configured = os.environ.get(PATHS_ENV)
-    return Path(configured) if configured else DEFAULT_PATHS
+    return settings.paths_dir()
 
 
 def load_learning_paths(course: Course, folder: Path | None = None) -> PathsResult:

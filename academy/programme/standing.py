@@ -7,22 +7,20 @@ My progress, the manager's assignment view, at-risk, exports and ``remind``.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from academy import settings
 from academy.content.schema import Course
 from academy.programme import rules
 from academy.programme.rules import Cycle, DueState
 from academy.store import Assignment, Certificate, Coverage, ModuleSummary, NewCertificate, Store
 
-TIMEZONE_ENV = "ACADEMY_TIMEZONE"
-
 
 def default_timezone() -> str:
     """The organisation's zone ($ACADEMY_TIMEZONE, else UTC) for learners who chose none."""
-    configured = os.environ.get(TIMEZONE_ENV, "").strip()
+    configured = settings.timezone_name()
     try:
         return rules.check_timezone(configured) if configured else rules.DEFAULT_TIMEZONE
     except rules.TimezoneError:

@@ -16,6 +16,5 @@ items              ``question_analysis``: Moodle's item statistics for one quiz 
 decisions          ``decision_analysis``: reach, choices and endings of one role-play
 csv_export         ``to_csv`` / ``to_csv_bytes`` with formula neutralisation
 xapi               ``statements`` and ``write_json``: xAPI 1.0.3, one statement per record
-commands           ``python -m academy export xapi|csv`` and ``demo``
 =================  ===========================================================================
 """

@@ -35,13 +35,13 @@ import hashlib
 import heapq
 import hmac
 import json
-import os
 import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
+from academy import settings
 from academy.content.outcomes import customer_kept
 from academy.content.schema import Course, Question
 from academy.engine.questions import type_of
@@ -52,8 +52,7 @@ from academy.reports.course_index import CourseIndex, index_for
 from academy.store import LearningRecord, Store, Verb
 
 XAPI_VERSION = "1.0.3"
-HOME_PAGE_ENV = "ACADEMY_XAPI_HOME_PAGE"
-DEFAULT_HOME_PAGE = "http://localhost:8501"
+DEFAULT_HOME_PAGE = settings.DEFAULT_XAPI_HOME_PAGE
 PLATFORM = "Customer Service Academy"
 LANGUAGE = "en-US"
 
@@ -72,8 +71,9 @@ class XapiSettings:
 
     @classmethod
     def from_environment(cls, *, anonymise: bool = False, salt: bytes | None = None) -> XapiSettings:
-        home = os.environ.get(HOME_PAGE_ENV) or DEFAULT_HOME_PAGE
-        return cls(home_page=home, anonymise=anonymise, **({"salt": salt} if salt is not None else {}))
+        return cls(
+            home_page=settings.xapi_home_page(), anonymise=anonymise, **({"salt": salt} if salt is not None else {})
+        )
 
     @property
     def base(self) -> str:

@@ -2,7 +2,7 @@
 
 Pages, reports and the CLI use only what this package exports: ``open_store()`` gives
 a ``Store`` whose methods return frozen dataclasses. SQLite by default
-(progress/academy.db), PostgreSQL when ``ACADEMY_DATABASE_URL`` says so.
+(progress/academy.db), PostgreSQL when ``ACADEMY_DATABASE_URL`` says so (see academy.settings).
 """
 
 from academy.auth import (
@@ -19,9 +19,11 @@ from academy.auth import (
     User,
     UserExistsError,
 )
+from academy.settings import DATABASE_URL_ENV as ENV_VAR
+from academy.settings import DEFAULT_DATABASE_URL as DEFAULT_URL
 from academy.store.accounts import NewAccount
 from academy.store.analysis import Rows
-from academy.store.config import DEFAULT_URL, ENV_VAR, resolve_url
+from academy.store.config import resolve_url
 from academy.store.exports import jsonable
 from academy.store.model import (
     Answer,
@@ -30,6 +32,7 @@ from academy.store.model import (
     AttemptClosedError,
     AttemptLimitError,
     ChoiceRow,
+    DatabaseUrlError,
     InvalidActionError,
     LearningRecord,
     LessonProgress,
@@ -73,6 +76,7 @@ __all__ = [
     "Certificate",
     "ChoiceRow",
     "Coverage",
+    "DatabaseUrlError",
     "InvalidActionError",
     "LastAdminError",
     "LearningRecord",

@@ -1,15 +1,14 @@
 """Where the store lives and how to connect to it.
 
-The URL comes from the caller (pages pass ``st.secrets`` in), else from the environment
-variable ``ACADEMY_DATABASE_URL``, else ``sqlite:///progress/academy.db``. A relative
-SQLite path is relative to the project root, not to the working directory, so the CLI
-and the app always find the same file.
+Which URL is chosen (the caller's, ``ACADEMY_DATABASE_URL``, secrets, or
+``sqlite:///progress/academy.db``) is ``academy.settings``' rule. A relative SQLite path is
+relative to the project root, not to the working directory, so the CLI and the app always
+find the same file.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import random
 import threading
 import time
@@ -20,16 +19,14 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.pool import StaticPool
 
-from academy.paths import PROJECT_ROOT
-from academy.store.model import StoreBusyError
+from academy import settings
+from academy.settings import PROJECT_ROOT
+from academy.store.model import DatabaseUrlError, StoreBusyError
 
 logger = logging.getLogger(__name__)
-
-ENV_VAR = "ACADEMY_DATABASE_URL"
-DEFAULT_URL = "sqlite:///progress/academy.db"
 
 SQLITE_BUSY_TIMEOUT_MS = 5_000
 # SQLite copies the write-ahead log into the database file at a "checkpoint". Left to
@@ -53,10 +50,14 @@ T = TypeVar("T")
 
 def resolve_url(url: str | None = None) -> URL:
     """The database URL to use, with drivers and relative paths settled."""
-    raw = url or os.environ.get(ENV_VAR) or DEFAULT_URL
+    raw = settings.database_url(url)
     if raw.startswith("postgres://"):  # the scheme some hosting providers hand out
         raw = "postgresql://" + raw.removeprefix("postgres://")
-    parsed = make_url(raw)
+    try:
+        parsed = make_url(raw)
+    except ArgumentError:
+        # The message never repeats the text: it may hold a password.
+        raise DatabaseUrlError("the database URL cannot be read: write sqlite:///FILE or postgresql://…") from None
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
@@ -77,7 +78,7 @@ def create_store_engine(url: URL) -> Engine:
         return _sqlite_engine(url)
     if url.get_backend_name() == "postgresql":
         return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, hide_parameters=True)
-    raise ValueError(f"unsupported database {describe_url(url)}: use sqlite:/// or postgresql://")
+    raise DatabaseUrlError(f"unsupported database {describe_url(url)}: use sqlite:/// or postgresql://")
 
 
 def _sqlite_engine(url: URL) -> Engine:

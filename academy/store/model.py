@@ -273,6 +273,10 @@ class StoreError(Exception):
     """Something the store refuses to do."""
 
 
+class DatabaseUrlError(StoreError, ValueError):
+    """A database URL the store cannot use (unreadable, or neither SQLite nor PostgreSQL)."""
+
+
 class StoreBusyError(StoreError):
     """The database stayed locked or kept failing transiently past the retry deadline."""
 

@@ -17,16 +17,17 @@ Pages use::
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
+from academy import settings
 from academy.auth import Role, SignedIn, User
-from academy.content.loader import DEFAULT_LESSONS, DEFAULT_QUIZZES, LoadResult, load_course
+from academy.content.loader import LoadResult, load_course
 from academy.content.schema import Course, Module
-from academy.store import ENV_VAR, Store, open_store
+from academy.store import Store, open_store
 from academy.web.routes import COOKIE_NAME, SESSION_PATH, SIGN_OUT_PATH
 
 # The signed-in user's id. The app sets it with SESSION_KEY; page tests (AppTest) set it
@@ -35,24 +36,21 @@ USER_KEY = "academy_user_id"
 SESSION_KEY = "academy_session_id"
 HANDOVER_KEY = "academy_session_handover"
 FORGET_COOKIE_KEY = "academy_forget_cookie"
-SECRETS_URL_FIELD = "database_url"
-LESSONS_ENV = "ACADEMY_LESSONS_DIR"
-QUIZZES_ENV = "ACADEMY_QUIZZES_DIR"
 
 
 # --- store -------------------------------------------------------------------------------
 
 
-def database_url() -> str | None:
-    """$ACADEMY_DATABASE_URL, else ``database_url`` in st.secrets, else None (the store's default)."""
-    from_env = os.environ.get(ENV_VAR)
-    if from_env:
-        return from_env
+def database_url() -> str:
+    """The configured URL (academy.settings), with Streamlit's own secrets standing in for the files."""
+    return settings.database_url(secrets_given=_streamlit_secrets())
+
+
+def _streamlit_secrets() -> Mapping[str, Any]:
     try:
-        from_secrets = st.secrets.get(SECRETS_URL_FIELD)
+        return st.secrets.to_dict()
     except (FileNotFoundError, KeyError, AttributeError):  # no secrets.toml at all
-        return None
-    return str(from_secrets) if from_secrets else None
+        return {}
 
 
 def _close_store(store: Store) -> None:
@@ -60,7 +58,7 @@ def _close_store(store: Store) -> None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8, on_release=_close_store)
-def _store_at(url: str | None) -> Store:
+def _store_at(url: str) -> Store:
     # Migrations run here, once per process and URL.
     return open_store(url)
 
@@ -72,13 +70,6 @@ def store() -> Store:
 # --- course ------------------------------------------------------------------------------
 
 
-def content_dirs() -> tuple[Path, Path]:
-    """Where lessons and quiz banks are read from ($ACADEMY_LESSONS_DIR / $ACADEMY_QUIZZES_DIR)."""
-    lessons = os.environ.get(LESSONS_ENV)
-    quizzes = os.environ.get(QUIZZES_ENV)
-    return Path(lessons) if lessons else DEFAULT_LESSONS, Path(quizzes) if quizzes else DEFAULT_QUIZZES
-
-
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _course_at(lessons: str, quizzes: str) -> LoadResult:
     return load_course(Path(lessons), Path(quizzes))
@@ -86,8 +77,7 @@ def _course_at(lessons: str, quizzes: str) -> LoadResult:
 
 def course_result() -> LoadResult:
     """The loaded course with the problems of the files left out (for Course health)."""
-    lessons, quizzes = content_dirs()
-    return _course_at(str(lessons), str(quizzes))
+    return _course_at(str(settings.lessons_dir()), str(settings.quizzes_dir()))
 
 
 def reload_course() -> None:

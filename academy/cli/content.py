@@ -1,4 +1,4 @@
-"""Content commands: ``validate`` and ``schema``."""
+"""Course commands: ``validate``, ``schema`` and ``course-doc``."""
 
 from __future__ import annotations
 
@@ -7,12 +7,15 @@ import json
 import sys
 from pathlib import Path
 
+from academy import settings
+from academy.cli.common import Subparsers, course_folders
+from academy.cli.errors import CommandError
 from academy.content.course_doc import render_course_doc
 from academy.content.loader import LoadResult, load_course, load_paths
 from academy.content.schema import Course, Module, QuizBank
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subparsers) -> None:
     validate = subparsers.add_parser(
         "validate",
         help="check course files and print one summary line per module",
@@ -23,7 +26,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         nargs="*",
         type=Path,
         metavar="PATH",
-        help="module or quiz files, or folders (default: lessons/ and quizzes/)",
+        help=f"module or quiz files, or folders (default: ${settings.LESSONS_DIR_ENV} and "
+        f"${settings.QUIZZES_DIR_ENV}, else lessons/ and quizzes/)",
     )
     validate.set_defaults(func=run_validate)
     schema = subparsers.add_parser(
@@ -73,12 +77,12 @@ def report(result: LoadResult) -> int:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    missing = [p for p in args.paths if not p.exists()]
+    if not args.paths:
+        return report(load_course(*course_folders()))
+    missing = [str(path) for path in args.paths if not path.exists()]
     if missing:
-        for path in missing:
-            print(f"{path}: no such file or folder", file=sys.stderr)
-        return 1
-    return report(load_paths(args.paths) if args.paths else load_course())
+        raise CommandError(f"{', '.join(missing)}: no such file or folder")
+    return report(load_paths(args.paths))
 
 
 def json_schema(kind: str) -> dict:
@@ -106,7 +110,7 @@ def run_schema(args: argparse.Namespace) -> int:
 
 
 def run_course_doc(_args: argparse.Namespace) -> int:
-    result = load_course()
+    result = load_course(*course_folders())
     if not result.ok:
         return report(result)
     print(render_course_doc(result.course), end="")

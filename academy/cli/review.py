@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from academy.cli.common import Subparsers, course_folders
+from academy.cli.errors import CommandError
 from academy.content.loader import load_course, load_paths
 from academy.review import PLAYERS, Finding, PlayerFigures, ScenarioKey, course_players, review_course
 from academy.review.located import finding_records
@@ -14,7 +16,7 @@ from academy.review.located import finding_records
 FAIL_ON = ("error", "warning", "never")
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subparsers) -> None:
     review = subparsers.add_parser(
         "review",
         help="report weak questions and role-play shortcuts (rule, file:line, item, severity)",
@@ -28,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         nargs="*",
         type=Path,
         metavar="PATH",
-        help="module or quiz files, or folders (default: lessons/ and quizzes/)",
+        help="module or quiz files, or folders (default: the course's folders, as for validate)",
     )
     review.add_argument("--format", choices=["text", "json"], default="text", help="text (default) or json")
     review.add_argument(
@@ -62,12 +64,10 @@ def _fails(findings: list[Finding], fail_on: str) -> bool:
 
 
 def run_review(args: argparse.Namespace) -> int:
-    missing = [p for p in args.paths if not p.exists()]
+    missing = [str(path) for path in args.paths if not path.exists()]
     if missing:
-        for path in missing:
-            print(f"{path}: no such file or folder", file=sys.stderr)
-        return 1
-    result = load_paths(args.paths) if args.paths else load_course()
+        raise CommandError(f"{', '.join(missing)}: no such file or folder")
+    result = load_paths(args.paths) if args.paths else load_course(*course_folders())
     for problem in result.problems:
         print(problem, file=sys.stderr)
     if result.problems:
