@@ -64,7 +64,7 @@ from argon2 import PasswordHasher  # noqa: E402
 from sqlalchemy import create_engine, func, select, text  # noqa: E402
 
 from academy import auth  # noqa: E402
-from academy.content.loader import load_course  # noqa: E402
+from academy.course.loader import load_course  # noqa: E402
 from academy.store import open_store, resolve_url  # noqa: E402
 from academy.store.accounts import NewAccount  # noqa: E402
 from academy.store.model import Verb  # noqa: E402

@@ -35,8 +35,8 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from streamlit.util import calc_hash  # noqa: E402
 
 from academy import auth, learning  # noqa: E402
-from academy.content.loader import load_course  # noqa: E402
 from academy.content.schema import Course, Module, Scenario  # noqa: E402
+from academy.course.loader import load_course  # noqa: E402
 from academy.engine import quiz as quiz_engine  # noqa: E402
 from academy.engine import roleplay  # noqa: E402
 from academy.store import ENV_VAR, Store, User, open_store  # noqa: E402

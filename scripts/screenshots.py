@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from academy import learning  # noqa: E402
-from academy.content.loader import load_course  # noqa: E402
 from academy.content.schema import Course  # noqa: E402
+from academy.course.loader import load_course  # noqa: E402
 from academy.demo import DemoClock, populate  # noqa: E402
 from academy.engine import roleplay  # noqa: E402
 from academy.store import Store, User, open_store  # noqa: E402

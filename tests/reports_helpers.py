@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from academy.auth import User
-from academy.content.loader import load_course
 from academy.content.schema import Course
+from academy.course.loader import load_course
 from academy.engine import roleplay
 from academy.learning import module_rule
 from academy.store import Attempt, Store

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from academy.content.lint import lint_bank
 from academy.content.schema import QuizBank
+from academy.course.lint import lint_bank
 from academy.engine import blueprint
 from academy.engine.quiz import draw
 from academy.review.quiz_rules import review_bank

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from academy.content.loader import load_course, load_files, load_paths
-from academy.content.yaml_source import MAX_FILE_BYTES, YamlSourceError, read_yaml
+from academy.course.loader import load_course, load_files, load_paths
+from academy.course.yaml_source import MAX_FILE_BYTES, YamlSourceError, read_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 BROKEN = ROOT / "tests" / "fixtures" / "broken"
@@ -192,8 +192,8 @@ def test_shipped_course_loads_cleanly() -> None:
 
 
 def test_a_new_optional_schema_field_keeps_every_version() -> None:
-    from academy.content.loader import content_version
     from academy.content.schema import Module
+    from academy.course.loader import content_version
 
     class Extended(Module):
         added_later: int = 0

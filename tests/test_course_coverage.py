@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from academy.content.course_doc import render_course_doc
-from academy.content.loader import load_course
 from academy.content.schema import Course, Module, MultipleSelect, SingleChoice
 from academy.content.sources import ARTICLES, CHECKLIST, OUTSIDE_SOURCES, SOURCES
+from academy.course.loader import load_course
 from academy.engine.roleplay import analyse
+from academy.reports.course_doc import render_course_doc
 
 ROOT = Path(__file__).resolve().parents[1]
 CORE_MODULES = ["customer-creation", "promise-keeping", "service-recovery", "relationships", "hard-conversations"]

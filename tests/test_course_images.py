@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from academy.content.images import images, refusal
-from academy.content.loader import load_files
+from academy.course.loader import load_files
 from academy.ui import text
 
 ROOT = Path(__file__).resolve().parents[1]

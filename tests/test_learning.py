@@ -7,8 +7,8 @@ from functools import cache
 import pytest
 
 from academy import learning
-from academy.content.loader import load_course
 from academy.content.schema import Course, Module, Scenario
+from academy.course.loader import load_course
 from academy.engine import quiz as quiz_engine
 from academy.engine import roleplay as engine
 from academy.store import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from academy import learning
-from academy.content.loader import load_course
+from academy.course.loader import load_course
 from academy.learning import progress
 from academy.store import Answer, Attempt, ModuleSummary, Run, RunChoice, Status
 

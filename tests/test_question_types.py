@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from academy.content.loader import load_course
 from academy.content.schema import QUESTION_TYPES
+from academy.course.loader import load_course
 from academy.engine import quiz
 from academy.engine.questions import TYPES, type_of
 from academy.reports.xapi import format_response, interaction_definition

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from academy.cli import main
-from academy.content.loader import LoadResult, load_course, load_paths
 from academy.content.schema import QuizBank, Scenario
+from academy.course.loader import LoadResult, load_course, load_paths
 from academy.review import RULES, Finding, course_players, review_course
 from academy.review.players import player_figures
 from academy.review.quiz_rules import review_bank

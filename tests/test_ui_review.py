@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from academy import settings
-from academy.content.loader import load_course
+from academy.course.loader import load_course
 from academy.review import review_course
 from academy.ui import text
 from tests.ui_helpers import World, button, no_exceptions, texts, world

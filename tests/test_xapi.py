@@ -14,8 +14,8 @@ from pydantic import TypeAdapter
 from ralph.models.xapi.base.statements import BaseXapiStatement
 
 from academy.cli import main
-from academy.content.loader import load_course
 from academy.content.schema import Course
+from academy.course.loader import load_course
 from academy.demo import Actor, Persona
 from academy.engine.quiz import correct_response
 from academy.reports.access import operator_scope, scope_for

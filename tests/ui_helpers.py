@@ -16,8 +16,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
-from academy.content.loader import load_course
 from academy.content.schema import Course
+from academy.course.loader import load_course
 from academy.store import ENV_VAR, Store, User, open_store
 from academy.ui.session import USER_KEY
 

@@ -14,8 +14,8 @@ from sqlalchemy.exc import DBAPIError
 
 from academy import settings
 from academy.cli.errors import CommandError, one_line
-from academy.content.loader import load_course
 from academy.content.schema import Course
+from academy.course.loader import load_course
 from academy.private_files import private_output, write_private
 from academy.store import Store, open_store
 from academy.store.base import Clock, utc_now

@@ -10,9 +10,9 @@ from pathlib import Path
 from academy import settings
 from academy.cli.common import Subparsers, course_folders
 from academy.cli.errors import CommandError
-from academy.content.course_doc import render_course_doc
-from academy.content.loader import LoadResult, load_course, load_paths
 from academy.content.schema import Course, Module, QuizBank
+from academy.course.loader import LoadResult, load_course, load_paths
+from academy.reports.course_doc import render_course_doc
 
 
 def register(subparsers: Subparsers) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from academy.cli.common import Subparsers, course_folders
 from academy.cli.errors import CommandError
-from academy.content.loader import load_course, load_paths
+from academy.course.loader import load_course, load_paths
 from academy.review import PLAYERS, Finding, PlayerFigures, ScenarioKey, course_players, review_course
 from academy.review.located import finding_records
 

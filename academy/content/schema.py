@@ -306,7 +306,7 @@ class QuizBank(Strict):
 
 
 class Course(Strict):
-    """Everything that loaded cleanly, plus what did not (see ``academy.content.loader``)."""
+    """Everything that loaded cleanly, plus what did not (see ``academy.course.loader``)."""
 
     modules: tuple[Module, ...] = ()
     banks: dict[str, QuizBank] = {}

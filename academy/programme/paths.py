@@ -23,9 +23,9 @@ from typing import Annotated, Literal
 from pydantic import Field, ValidationError, model_validator
 
 from academy import settings
-from academy.content.loader import Problem, problems_from_validation
 from academy.content.schema import Course, Slug, Strict, Text
-from academy.content.yaml_source import YamlSourceError, read_yaml
+from academy.course.loader import Problem, problems_from_validation
+from academy.course.yaml_source import YamlSourceError, read_yaml
 
 YAML_SUFFIXES = {".yaml", ".yml"}
 

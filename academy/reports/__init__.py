@@ -16,5 +16,6 @@ items              ``question_analysis``: Moodle's item statistics for one quiz 
 decisions          ``decision_analysis``: reach, choices and endings of one role-play
 csv_export         ``to_csv`` / ``to_csv_bytes`` with formula neutralisation
 xapi               ``statements`` and ``write_json``: xAPI 1.0.3, one statement per record
+course_doc         ``render_course_doc``: docs/course.md from the course (``course-doc``)
 =================  ===========================================================================
 """

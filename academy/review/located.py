@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from academy.content.loader import LoadResult
+from academy.course.loader import LoadResult
 from academy.review.findings import Finding
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from academy.auth import User
-from academy.content.loader import LoadResult
+from academy.course.loader import LoadResult
 from academy.reports.access import scope_for
 from academy.reports.course_review import bank_findings, findings_table, health_table
 from academy.reports.items import DOUBTFUL_EFFICIENCY, question_analysis

@@ -25,8 +25,8 @@ import streamlit as st
 
 from academy import settings
 from academy.auth import Role, SignedIn, User
-from academy.content.loader import LoadResult, load_course
 from academy.content.schema import Course, Module
+from academy.course.loader import LoadResult, load_course
 from academy.store import Store, open_store
 from academy.web.routes import COOKIE_NAME, SESSION_PATH, SIGN_OUT_PATH
 

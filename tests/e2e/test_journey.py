@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from academy.content.loader import load_course
 from academy.content.schema import Question
+from academy.course.loader import load_course
 from academy.engine import quiz as quiz_engine
 from academy.engine import roleplay as roleplay_engine
 from academy.store import Verb, open_store

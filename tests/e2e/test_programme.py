@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from academy.content.loader import load_course
+from academy.course.loader import load_course
 from academy.programme import standing
 from academy.store import format_code, open_store
 from tests.e2e.conftest import Server

@@ -18,9 +18,9 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from academy import settings
-from academy.content.lint import lint_bank, lint_module
 from academy.content.schema import Course, Module, QuizBank
-from academy.content.yaml_source import Loc, SourceMap, YamlSourceError, format_loc, read_yaml
+from academy.course.lint import lint_bank, lint_module
+from academy.course.yaml_source import Loc, SourceMap, YamlSourceError, format_loc, read_yaml
 
 YAML_SUFFIXES = {".yaml", ".yml"}
 

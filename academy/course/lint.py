@@ -19,7 +19,7 @@ from academy.content.schema import (
     QuizBank,
     SingleChoice,
 )
-from academy.content.yaml_source import Loc
+from academy.course.yaml_source import Loc
 from academy.engine.graph import scenario_problems
 
 Finding = tuple[Loc, str]
