@@ -13,7 +13,6 @@ class CourseIndex:
     modules: dict[str, Module] = field(init=False)
     lessons: dict[tuple[str, str], Lesson] = field(init=False)
     scenarios: dict[str, Scenario] = field(init=False)
-    scenario_module: dict[str, str] = field(init=False)
     questions: dict[tuple[str, str], Question] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -21,7 +20,6 @@ class CourseIndex:
         set_(self, "modules", {module.id: module for module in self.course.modules})
         set_(self, "lessons", {(m.id, lesson.id): lesson for m in self.course.modules for lesson in m.lessons})
         set_(self, "scenarios", {s.id: s for m in self.course.modules for s in m.scenarios})
-        set_(self, "scenario_module", {s.id: m.id for m in self.course.modules for s in m.scenarios})
         set_(self, "questions", {(bank.id, q.id): q for bank in self.course.banks.values() for q in bank.questions})
 
     def module_title(self, module_id: str) -> str:
@@ -38,10 +36,6 @@ class CourseIndex:
 
     def bank(self, bank_id: str | None) -> QuizBank | None:
         return self.course.banks.get(bank_id or "")
-
-    def bank_of_module(self, module_id: str) -> QuizBank | None:
-        module = self.modules.get(module_id)
-        return self.course.bank_for(module) if module else None
 
     def question(self, bank_id: str | None, question_id: str | None) -> Question | None:
         return self.questions.get((bank_id or "", question_id or ""))

@@ -58,8 +58,6 @@ LANGUAGE = "en-US"
 
 ADL_VERB = "http://adlnet.gov/expapi/verbs/"
 ADL_ACTIVITY = "http://adlnet.gov/expapi/activities/"
-VERB_NAMES = ("experienced", "attempted", "answered", "passed", "failed", "completed", "exited")
-ACTIVITY_TYPES = ("course", "module", "lesson", "assessment", "cmi.interaction", "simulation")
 
 
 @dataclass(frozen=True)

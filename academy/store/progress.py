@@ -468,11 +468,6 @@ class ProgressMixin(StoreBase):
 
         return self._read(read)
 
-    def attempts_used(self, user_id: int, module_id: str) -> int:
-        """Attempts started at this module's quiz, the open one included."""
-        query = select(func.count()).where(quiz_attempts.c.user_id == user_id, quiz_attempts.c.module_id == module_id)
-        return int(self._read(lambda connection: connection.execute(query).scalar_one()))
-
     def attempts(
         self, user_id: int, module_id: str | None = None, *, status: str | None = None, answers: bool = True
     ) -> list[Attempt]:

@@ -95,12 +95,6 @@ def modules() -> list[Module]:
     return sorted(course().modules, key=lambda module: (module.order, module.title))
 
 
-def find_module(module_id: str | None) -> Module | None:
-    if not module_id:
-        return None
-    return next((module for module in course().modules if module.id == module_id), None)
-
-
 # --- who is signed in --------------------------------------------------------------------
 
 
@@ -209,16 +203,3 @@ def require_role(roles: Collection[Role]) -> User:
         st.error("This page is not available to your account.", icon=":material/block:")
         st.stop()
     return user
-
-
-def require_user() -> User:
-    return require_role(frozenset(Role))
-
-
-def cached(key: str) -> object | None:
-    """A value this session cached (e.g. a drawn quiz); always re-derivable from the store."""
-    return st.session_state.get(f"cache:{key}")
-
-
-def remember(key: str, value: object) -> None:
-    st.session_state[f"cache:{key}"] = value
