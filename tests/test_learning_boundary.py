@@ -11,12 +11,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PROGRESS_SOURCES = [ROOT / "academy" / "store" / "progress.py"]
-# Everything that acts as a learner must go through academy.learning.
+# Everything that acts as a learner must go through academy.learning. bench/store.py is
+# left out: it times the store's own writes, on a synthetic course no content file holds.
 CALLERS = [
     *sorted((ROOT / "academy" / "ui").glob("*.py")),
     ROOT / "academy" / "demo.py",
     ROOT / "scripts" / "screenshots.py",
-    *sorted((ROOT / "bench").glob("*.py")),
+    *sorted(path for path in (ROOT / "bench").glob("*.py") if path.name != "store.py"),
 ]
 
 
