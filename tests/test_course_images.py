@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from academy import settings
 from academy.content.images import images, refusal
 from academy.course.loader import load_files
 from academy.ui import text
@@ -106,3 +107,15 @@ def test_the_renderer_embeds_images_from_the_lessons_folder(tmp_path: Path) -> N
 
     assert shown.startswith("![The queue](data:image/png;base64," + base64.b64encode(PNG).decode())
     assert shown.endswith(" and gone o")
+
+
+def test_without_a_folder_the_renderer_uses_the_configured_lessons_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "queue.png").write_bytes(PNG)
+    monkeypatch.setenv(settings.LESSONS_DIR_ENV, str(tmp_path))
+
+    shown = text.course("![The queue](images/queue.png)")
+
+    assert shown.startswith("![The queue](data:image/png;base64,")

@@ -19,6 +19,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from academy import settings
 from academy.content.images import images, refusal
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<$:])")
@@ -44,9 +45,7 @@ def course(text: str, folder: Path | None = None) -> str:
 
 def _course_images(text: str, folder: Path | None) -> str:
     if folder is None:
-        from academy.ui.session import content_dirs  # the running app's lessons folder
-
-        folder = content_dirs()[0]
+        folder = settings.lessons_dir()  # the lessons folder of the course being served
     pieces: list[str] = []
     end = 0
     for image in images(text):
