@@ -14,6 +14,8 @@ address shows the sign-in form, and after signing in the page that address names
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 from starlette.middleware import Middleware
 from streamlit.navigation.page import StreamlitPage
@@ -26,6 +28,8 @@ from academy.web import routes
 from academy.web.headers import SecurityHeadersMiddleware
 
 APP_TITLE = "Customer Service Academy"
+# Served by this server: a Material icon as favicon would be fetched from Google's font CDN.
+FAVICON = Path(__file__).resolve().parent / "academy" / "ui" / "assets" / "favicon.png"
 
 
 def signed_in_menu(user: User) -> navigation.Menu:
@@ -58,7 +62,8 @@ def main() -> None:
     wide = False
     if user is not None:
         menu = signed_in_menu(user)
-        page = st.navigation(menu.sections, position="sidebar")
+        # Expanded: folded, "View 5 more" hid an admin's landing page (Users) and its highlight.
+        page = st.navigation(menu.sections, position="sidebar", expanded=True)
         spec = menu.spec_of(page)
         wide = spec is not None and spec.wide
         sidebar(user)
@@ -67,9 +72,7 @@ def main() -> None:
     else:
         page = st.navigation(signed_out_pages(signin.SIGN_IN), position="hidden")
     # Once, after the page is known, so each page gets its own layout from the first paint.
-    st.set_page_config(
-        page_title=APP_TITLE, page_icon=":material/support_agent:", layout="wide" if wide else "centered"
-    )
+    st.set_page_config(page_title=APP_TITLE, page_icon=str(FAVICON), layout="wide" if wide else "centered")
     cookie_script = session.cookie_script()
     if cookie_script:  # just signed in or out: give this browser its session cookie, or take it away
         st.html(cookie_script, unsafe_allow_javascript=True)

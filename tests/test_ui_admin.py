@@ -59,7 +59,7 @@ def test_an_admin_adds_a_learner_in_a_team_and_a_manager_of_it(world: World) -> 
     at = world.app(admin, "users")
     add_user_form(at, "ana", PASSWORD, teams=("Front desk",))
     no_exceptions(at)
-    assert "Added ana (learner)." in [element.value for element in at.success]
+    assert "Added ana (learner, in Front desk)." in [element.value for element in at.success]
     add_user_form(at, "mara", PASSWORD, role=Role.MANAGER, manages=("Front desk",))
     ana = world.store.user_by_name("ana")
     mara = world.store.user_by_name("mara")
@@ -70,13 +70,49 @@ def test_an_admin_adds_a_learner_in_a_team_and_a_manager_of_it(world: World) -> 
     assert world.store.authenticate("ana", PASSWORD).ok
 
 
+def test_after_adding_a_user_the_form_is_empty_and_the_confirmation_comes_first(world: World) -> None:
+    """Once kept every field, so changing the username and pressing Add again made a second
+    account with the same password; and the confirmation was drawn below the tall form."""
+    admin = world.user("chief", "admin")
+    world.store.create_team("Front desk")
+    at = add_user_form(world.app(admin, "users"), "ana", PASSWORD, teams=("Front desk",))
+    no_exceptions(at)
+    assert {element.label: element.value for element in at.text_input} == {
+        "Username": "",
+        "Display name (optional)": "",
+        "Password": "",
+        "Repeat the password": "",
+    }
+    assert all(not element.value for element in at.multiselect)
+    assert at.success[0].value == "Added ana (learner, in Front desk)."
+    assert not at.error
+    kinds = [node.type for node in at.main.children.values()]
+    assert kinds.index("success") < kinds.index("form"), kinds
+    button(at, "Add user").click().run()
+    assert [user.username for user in world.store.list_users()] == ["ana", "chief"]
+    assert at.error[0].value == "Choose a username."
+
+
+def test_with_no_team_yet_the_admin_is_told_to_create_one(world: World) -> None:
+    admin = world.user("chief", "admin")
+    at = world.app(admin, "users")
+    no_exceptions(at)
+    assert all(element.placeholder == "No teams yet: create one under Teams" for element in at.multiselect)
+    assert "First steps" in texts(at)
+    world.store.create_team("Front desk")
+    world.user("ana")
+    at = world.app(admin, "users")
+    assert "First steps" not in texts(at)
+
+
 @pytest.mark.parametrize(
     ("username", "password", "confirmation", "problem"),
     [
         ("ana", "short", None, "at least 10 characters"),
         ("ana", PASSWORD, PASSWORD + "x", "The two passwords differ."),
-        ("not a name!", PASSWORD, None, "is not valid"),
-        ("chief", PASSWORD, None, "is taken"),
+        ("not a name!", PASSWORD, None, "A username has up to 64 characters"),
+        ("chief", PASSWORD, None, "The username chief is already taken: choose another."),
+        ("", "", None, "Choose a username."),
     ],
 )
 def test_adding_a_user_refuses_bad_input(
@@ -215,7 +251,7 @@ def test_course_health_lists_broken_files_with_their_line_and_learners_do_not_se
     report = "\n".join(element.value for element in at.code)
     assert f"{broken}:{line}:" in report
     assert "pass_mark" in report
-    assert "1 file(s) left out of the course" in at.error[0].value
+    assert "1 file left out of the course" in at.error[0].value
     assert [metric.value for metric in at.metric][:1] == [str(len(world.course.modules))]
     learner_view = world.app(world.user("ana"), "catalog")
     assert "A broken tour" not in texts(learner_view)

@@ -12,7 +12,7 @@ from academy.settings import DEFAULT_LESSONS_DIR as DEFAULT_LESSONS
 from academy.settings import DEFAULT_QUIZZES_DIR as DEFAULT_QUIZZES
 from academy.settings import LESSONS_DIR_ENV as LESSONS_ENV
 from academy.settings import QUIZZES_DIR_ENV as QUIZZES_ENV
-from academy.ui import progress_view, text
+from academy.ui import progress_view, text, words
 from tests.ui_helpers import World, no_exceptions, texts, title, world
 
 __all__ = ["world"]
@@ -32,6 +32,20 @@ def test_every_module_is_listed_with_objectives_time_and_progress(world: World) 
     assert len(bars) == len(modules)
     assert all(bar.proto.value == 0 for bar in bars)
     assert [button.label for button in at.button if button.key.startswith("continue-")] == ["Start"] * len(modules)
+
+
+def test_counts_read_as_english(world: World) -> None:
+    """Once "1 lessons · 1 role-plays"."""
+    at = world.app(world.user("ana"), "catalog")
+    shown = texts(at)
+    for module in world.course.modules:
+        lessons, scenarios = len(module.lessons), len(module.scenarios)
+        assert f"{words.count(lessons, 'lesson')} · {words.count(scenarios, 'role-play')}" in shown
+    assert "1 lessons" not in shown
+    assert "1 role-plays" not in shown
+    assert words.count(1, "lesson") == "1 lesson"
+    assert words.count(2, "role-play") == "2 role-plays"
+    assert words.count(0, "quiz", "quizzes") == "0 quizzes"
 
 
 def test_status_and_progress_follow_the_learners_work(world: World) -> None:

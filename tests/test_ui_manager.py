@@ -13,7 +13,7 @@ from streamlit.util import calc_hash
 from academy.auth import User
 from academy.demo import DemoClock, populate
 from academy.store import ENV_VAR, Store, open_store
-from academy.ui import manager_overview
+from academy.ui import manager_overview, words
 from academy.ui.session import USER_KEY
 from tests.reports_helpers import course
 
@@ -163,14 +163,37 @@ def test_question_analysis_shows_the_moodle_statistics(demo_store: Store) -> Non
     assert list(items["prompt"]) == [question.prompt for question in bank.questions]
     assert {"facility", "sd", "discrimination", "efficiency"} <= set(items.columns)
     assert [metric.label for metric in at.metric][3] == "Cronbach's alpha"
+    # Managers read question types in words, not the ids of the YAML files ("true_false").
+    assert set(items["type"]) <= set(words.QUESTION_TYPE_LABELS.values())
+    assert "(s)" not in _all_text(at)
+
+
+def test_question_analysis_puts_what_a_manager_acts_on_before_the_details(demo_store: Store) -> None:
+    """At 1280 px only the first seven or so columns show without scrolling sideways."""
+    at = open_page(_user(demo_store, "admin"), "questions", bank="customer-creation")
+    columns = list(at.dataframe[0].value.columns)
+    assert columns.index("efficiency") < 5
+    assert columns.index("discrimination") < 5
 
 
 def test_decision_analysis_shows_nodes_and_endings(demo_store: Store) -> None:
     at = open_page(_user(demo_store, "priya.nair"), "decisions", scenario="callback")
     nodes = at.dataframe[0].value
     scenario = course().module("orientation").scenarios[0]
-    assert list(nodes["node_id"]) == [node.id for node in scenario.nodes]
+    assert list(nodes["customer"]) == [node.customer for node in scenario.nodes]
+    assert list(nodes["point"]) == list(range(1, len(scenario.nodes) + 1))
     assert nodes["reached_learners"].iloc[0] <= len(_team_names(demo_store, "Billing"))
+
+
+def test_decision_analysis_shows_no_internal_node_ids(demo_store: Store) -> None:
+    at = open_page(_user(demo_store, "admin"), "decisions", scenario="callback")
+    scenario = course().module("orientation").scenarios[0]
+    assert "node_id" not in at.dataframe[0].value.columns
+    labels = [expander.label for expander in at.expander]
+    assert labels
+    assert labels[0].startswith("Point 1 · “")
+    assert all(label.startswith("Point ") for label in labels)
+    assert not any(label.startswith(f"{node.id}:") for node in scenario.nodes for label in labels)
 
 
 def test_skills_per_team_and_learner(demo_store: Store) -> None:

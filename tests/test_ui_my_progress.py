@@ -43,8 +43,8 @@ def test_progress_shows_lessons_best_quiz_attempts_and_roleplays(world: World) -
     row = modules.loc[module.title]
     assert row["Status"] == "Passed"
     assert row["Lessons"] == f"1 / {len(module.lessons)}"
-    assert row["Best quiz"] == "80%"
-    assert row["Attempts"] == f"2 / {bank.attempts}"
+    assert row["Quiz"] == "80%"
+    assert row["Tries"] == f"2 / {bank.attempts}"
     assert row["Role-plays"] == f"0 / {len(module.scenarios)}"
     attempts = at.dataframe[1].value
     assert list(attempts["Score"]) == ["80%", "50%"]
@@ -66,5 +66,5 @@ def test_time_spent_comes_from_the_store(world: World, clock: FakeClock) -> None
     at = world.app(learner, "progress")
     row = at.dataframe[0].value.set_index("Module").loc[module.title]
     assert row["Status"] == "In progress"
-    assert row["Time spent"] == "4 min"
+    assert row["Time"] == "4 min"
     assert at.metric[2].value == "4 min"

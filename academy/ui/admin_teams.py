@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from academy.auth import AccountError, Team
-from academy.ui import navigation, session
+from academy.ui import navigation, session, words
 from academy.ui.navigation import ADMINS, PageSpec
 from academy.ui.text import plain
 
@@ -22,7 +22,7 @@ def render() -> None:
         return
     # One team at a time: a table of every team's members would cost two queries per team.
     by_id = {team.id: team for team in teams}
-    st.caption(f"{len(teams)} teams")
+    st.caption(words.count(len(teams), "team"))
     team_id = st.selectbox("Team", list(by_id), format_func=lambda key: by_id[key].name)
     _edit_team(by_id[team_id])
 

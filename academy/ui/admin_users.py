@@ -9,7 +9,7 @@ import streamlit as st
 
 from academy import roster
 from academy.auth import AccountError, Role, Team, User
-from academy.ui import navigation, session
+from academy.ui import first_steps, navigation, session, words
 from academy.ui.navigation import ADMINS, PageSpec
 from academy.ui.signin import MIN_PASSWORD, create_account, password_problem
 from academy.ui.text import plain
@@ -25,11 +25,16 @@ SECTIONS = {
 }
 GENERATED_KEY = "roster-generated-passwords"
 ROLE_LABELS = {Role.LEARNER: "Learner", Role.MANAGER: "Manager", Role.ADMIN: "Administrator"}
+# A new key for the Add-user form after each account made, so the next one starts from empty fields
+# (and the last password is never reused by accident); the confirmation survives the rerun.
+FORM_ROUND, ADDED = "add-user-round", "add-user-added"
+NO_TEAMS = "No teams yet: create one under Teams"
 
 
 def render() -> None:
     admin = session.require_role(ADMINS)
     navigation.title(URL)
+    first_steps.panel()
     teams = session.store().list_teams()
     # One section per run (tabs would run all three, and the full list is the slow one).
     section = st.segmented_control(
@@ -52,7 +57,13 @@ def render() -> None:
 
 def _add_user(teams: list[Team]) -> None:
     team_names = [team.name for team in teams]
-    with st.form("add-user", clear_on_submit=False):
+    # Messages go above the form, where they are seen without scrolling.
+    message = st.empty()
+    added = st.session_state.pop(ADDED, None)
+    if added:
+        message.success(added, icon=":material/check:")
+    form_round = st.session_state.get(FORM_ROUND, 0)
+    with st.form(f"add-user-{form_round}", clear_on_submit=False):
         username = st.text_input("Username", help="Letters, digits, '.', '_', '@', '+' or '-'.")
         display_name = st.text_input("Display name (optional)")
         role = st.selectbox("Role", list(Role), format_func=lambda r: ROLE_LABELS[r])
@@ -60,12 +71,19 @@ def _add_user(teams: list[Team]) -> None:
             "Password", type="password", help=f"At least {MIN_PASSWORD} characters.", autocomplete="new-password"
         )
         confirmation = st.text_input("Repeat the password", type="password", autocomplete="new-password")
-        member_of = st.multiselect("Member of teams", team_names)
-        manages = st.multiselect("Manages teams", team_names, help="For managers: the teams whose progress they see.")
+        no_teams = NO_TEAMS if not team_names else None
+        member_of = st.multiselect("Member of teams", team_names, placeholder=no_teams)
+        manages = st.multiselect(
+            "Manages teams",
+            team_names,
+            help="For managers: the teams whose progress they see.",
+            placeholder=no_teams,
+        )
         submitted = st.form_submit_button("Add user", type="primary", icon=":material/person_add:")
     if not submitted:
         return
-    user = create_account(username, password, confirmation, display_name=display_name, role=role)
+    with message.container():
+        user = create_account(username, password, confirmation, display_name=display_name, role=role)
     if user is None:
         return
     store = session.store()
@@ -74,7 +92,10 @@ def _add_user(teams: list[Team]) -> None:
         store.add_member(by_name[name].id, user.id)
     for name in manages:
         store.add_member(by_name[name].id, user.id, manager=True)
-    st.success(f"Added {plain(user.username)} ({ROLE_LABELS[user.role].lower()}).", icon=":material/check:")
+    teams_note = f", in {', '.join(plain(name) for name in member_of)}" if member_of else ""
+    st.session_state[ADDED] = f"Added {plain(user.username)} ({ROLE_LABELS[user.role].lower()}{teams_note})."
+    st.session_state[FORM_ROUND] = form_round + 1
+    st.rerun()
 
 
 def _import_roster() -> None:
@@ -93,7 +114,10 @@ def _import_roster() -> None:
     store = session.store()
     entries, problems = roster.check_roster(text, {user.username for user in store.list_users()})
     if problems:
-        st.error(f"Nothing can be imported from {plain(name)}: {len(problems)} problem(s).", icon=":material/error:")
+        st.error(
+            f"Nothing can be imported from {plain(name)}: {words.count(len(problems), 'problem')}.",
+            icon=":material/error:",
+        )
         st.dataframe(
             pd.DataFrame({"Line": [p.line for p in problems], "Problem": [p.message for p in problems]}),
             hide_index=True,
@@ -102,10 +126,11 @@ def _import_roster() -> None:
         return
     generated = roster.generated_passwords(entries)
     st.info(
-        f"{len(entries)} account(s) ready to import from {plain(name)}; {len(generated)} get a generated password.",
+        f"{words.count(len(entries), 'account')} ready to import from {plain(name)}; "
+        f"{len(generated)} get a generated password.",
         icon=":material/fact_check:",
     )
-    if not st.button(f"Import {len(entries)} account(s)", type="primary", icon=":material/upload:"):
+    if not st.button(f"Import {words.count(len(entries), 'account')}", type="primary", icon=":material/upload:"):
         return
     bar = st.progress(0.0, text="Hashing passwords")
 
@@ -117,7 +142,7 @@ def _import_roster() -> None:
     except AccountError as error:  # someone took a username since the check
         st.error(f"Nothing was imported: {plain(str(error))}", icon=":material/error:")
         return
-    bar.progress(1.0, text=f"Imported {len(created)} account(s)")
+    bar.progress(1.0, text=f"Imported {words.count(len(created), 'account')}")
     st.session_state[GENERATED_KEY] = roster.passwords_csv(generated) if generated else ""
     st.rerun()
 
@@ -289,7 +314,7 @@ def _user_table() -> None:
     store = session.store()
     total = store.count_users(search=search or None)
     shown = store.list_users(search=search or None, limit=TABLE_LIMIT)
-    st.caption(f"{total} users" + (f"; the first {TABLE_LIMIT} shown" if total > TABLE_LIMIT else ""))
+    st.caption(words.count(total, "user") + (f"; the first {TABLE_LIMIT} shown" if total > TABLE_LIMIT else ""))
     st.dataframe(
         pd.DataFrame(
             {

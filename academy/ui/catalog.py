@@ -8,7 +8,7 @@ from academy.auth import Role
 from academy.content.schema import Module
 from academy.learning import progress as learning_progress
 from academy.store import Attempt, ModuleSummary, Run
-from academy.ui import navigation, programme_view, progress_view, session
+from academy.ui import navigation, programme_view, progress_view, session, words
 from academy.ui.navigation import LEARNERS, PageSpec
 from academy.ui.text import course as md
 
@@ -33,7 +33,8 @@ def render() -> None:
             module, summaries.get(module.id), open_attempts.get(module.id), open_runs.get(module.id, [])
         ),
     )
-    st.caption(f"{len(modules)} modules · about {sum(m.estimated_minutes for m in modules)} minutes in all")
+    minutes = sum(module.estimated_minutes for module in modules)
+    st.caption(f"{words.count(len(modules), 'module')} · about {minutes} minutes in all")
     for module in modules:
         module_card(module, summaries.get(module.id), open_attempts.get(module.id), open_runs.get(module.id, []))
 
@@ -50,8 +51,9 @@ def module_card(
         badge.badge(status, icon=progress_view.STATUS_ICONS[standing.status], color=_status_colour(standing.status))
         st.markdown(md(module.summary))
         st.caption(
-            f":material/schedule: about {module.estimated_minutes} min · {len(module.lessons)} lessons · "
-            f"{len(module.scenarios)} role-plays" + (" · quiz" if has_quiz else "")
+            f":material/schedule: about {module.estimated_minutes} min · "
+            f"{words.count(len(module.lessons), 'lesson')} · {words.count(len(module.scenarios), 'role-play')}"
+            + (" · quiz" if has_quiz else "")
         )
         st.progress(standing.fraction, text=f"{standing.steps_done} of {standing.steps_total} steps done")
         with st.expander("What you will learn"):

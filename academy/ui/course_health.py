@@ -21,7 +21,7 @@ from academy.reports.items import DOUBTFUL_EFFICIENCY, question_analysis
 from academy.review import PLAYERS, Finding, PlayerFigures, ScenarioKey, course_players, review_course
 from academy.review.located import finding_records
 from academy.ui import manager_widgets as widgets
-from academy.ui import navigation, session
+from academy.ui import navigation, session, words
 from academy.ui.navigation import ADMINS, PageSpec
 from academy.ui.text import course as md
 from academy.ui.widgets import query_choice
@@ -62,10 +62,14 @@ def _problems(result: LoadResult) -> None:
     for problem in result.problems:
         by_file[str(problem.path)].append(str(problem))
     left_out = {str(name) for name in result.broken}
-    st.error(f"{len(left_out)} file(s) left out of the course; learners do not see them.", icon=":material/report:")
+    st.error(
+        f"{words.count(len(left_out), 'file')} left out of the course; learners do not see them.",
+        icon=":material/report:",
+    )
     for path, lines in sorted(by_file.items()):
         status = "left out" if path in left_out else "loaded"
-        with st.expander(f":material/description: {path} ({len(lines)} problem(s), {status})", expanded=True):
+        problems = words.count(len(lines), "problem")
+        with st.expander(f":material/description: {path} ({problems}, {status})", expanded=True):
             st.code("\n".join(lines), language=None, wrap_lines=True)
 
 
@@ -132,9 +136,9 @@ def _questions(result: LoadResult, findings: list[Finding], user: User) -> None:
     table = health_table(bank, findings, analysis)
     both = int((table["verdict"] == "flawed by rule and by data").sum())
     st.caption(
-        f"Rules: the review's findings on each question. Statistics: Moodle's, over {analysis.attempts} finished "
-        f"attempt(s); a discriminative efficiency under {DOUBTFUL_EFFICIENCY:.0%} is doubtful. "
-        f"{both} question(s) are flawed by rule and by data."
+        f"Rules: the review's findings on each question. Statistics: Moodle's, over "
+        f"{words.count(analysis.attempts, 'finished attempt')}; a discriminative efficiency under "
+        f"{DOUBTFUL_EFFICIENCY:.0%} is doubtful. {words.count(both, 'question')} flawed by rule and by data."
     )
     widgets.table(
         table[
@@ -199,7 +203,10 @@ def _roleplays(result: LoadResult, findings: list[Finding], players: dict[Scenar
         if not own:
             continue
         errors = sum(f.severity == "error" for f in own)
-        label = f"{md(titles[module_id, scenario_id])}: {errors} error(s), {len(own) - errors} warning(s)"
+        label = (
+            f"{md(titles[module_id, scenario_id])}: {words.count(errors, 'error')}, "
+            f"{words.count(len(own) - errors, 'warning')}"
+        )
         with st.expander(label):
             st.markdown(
                 "\n".join(

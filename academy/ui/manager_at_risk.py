@@ -6,7 +6,7 @@ import streamlit as st
 
 from academy.reports.at_risk import RiskRules, at_risk
 from academy.ui import manager_widgets as widgets
-from academy.ui import navigation, session
+from academy.ui import navigation, session, words
 from academy.ui.navigation import MANAGERS, PageSpec
 
 URL = "at-risk"
@@ -39,7 +39,9 @@ def render() -> None:
     if table.empty:
         st.success("Nobody is at risk by these rules.", icon=":material/sentiment_satisfied:")
         return
-    st.caption(f"{len(table)} learners at risk. Pick a row to open the learner; click a column title to sort.")
+    st.caption(
+        f"{words.count(len(table), 'learner')} at risk. Pick a row to open the learner; click a column title to sort."
+    )
     first = next(iter(SORTS))
     order = st.segmented_control("Sort", list(SORTS), default=first, key="at-risk-sort")
     columns, ascending = SORTS[order or first]

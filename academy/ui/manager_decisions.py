@@ -8,8 +8,9 @@ import streamlit as st
 from academy.content.outcomes import OUTCOME_LABELS
 from academy.reports.decisions import DecisionAnalysis, decision_analysis
 from academy.ui import manager_widgets as widgets
-from academy.ui import navigation, session
+from academy.ui import navigation, session, words
 from academy.ui.navigation import MANAGERS, PageSpec
+from academy.ui.text import course as md
 from academy.ui.widgets import query_choice
 
 URL = "decisions"
@@ -83,11 +84,14 @@ def _nodes(analysis: DecisionAnalysis) -> None:
         "Best choice: the one that keeps the best reachable score at that moment (a cost of 0). "
         "Cost: trust lost against the best choice, on average."
     )
+    # Points are numbered in scenario order: their ids ("call", "annoyed") are the author's, not a manager's.
+    nodes = analysis.nodes.reset_index(drop=True)
+    numbered = nodes.assign(point=range(1, len(nodes) + 1))
     widgets.table(
-        analysis.nodes,
+        numbered[["point", "customer", "reached_learners", "reached_runs", "decisions", "best_share"]],
         percent=("best_share",),
         column_config={
-            "node_id": "Point",
+            "point": st.column_config.NumberColumn("Point", width="small"),
             "customer": st.column_config.TextColumn("Customer says", width="large"),
             "reached_learners": st.column_config.NumberColumn("Learners"),
             "reached_runs": st.column_config.NumberColumn("Runs"),
@@ -95,10 +99,14 @@ def _nodes(analysis: DecisionAnalysis) -> None:
             "best_share": widgets.progress_column("Best choice taken"),
         },
     )
-    for node in analysis.nodes.itertuples():
+    for node in numbered.itertuples():
         if not node.decisions:
             continue
-        with st.expander(f"{node.node_id}: {node.decisions} decisions, best taken {widgets.percent(node.best_share)}"):
+        label = (
+            f"Point {node.point} · “{md(_short(node.customer))}” · {words.count(node.decisions, 'decision')} · "
+            f"best taken {widgets.percent(node.best_share)}"
+        )
+        with st.expander(label):
             choices = analysis.choices[analysis.choices["node_id"] == node.node_id]
             widgets.table(
                 choices[["text", "count", "share", "learners", "mean_cost", "can_be_best"]],
@@ -112,6 +120,10 @@ def _nodes(analysis: DecisionAnalysis) -> None:
                     "can_be_best": st.column_config.CheckboxColumn("Can be best"),
                 },
             )
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 PAGES = [

@@ -9,7 +9,7 @@ import streamlit as st
 
 from academy.reports.items import DOUBTFUL_EFFICIENCY, BankAnalysis, question_analysis
 from academy.ui import manager_widgets as widgets
-from academy.ui import navigation, session
+from academy.ui import navigation, session, words
 from academy.ui.navigation import MANAGERS, PageSpec
 from academy.ui.widgets import query_choice
 
@@ -60,7 +60,7 @@ def _headline(analysis: BankAnalysis) -> None:
     doubtful = analysis.doubtful
     if len(doubtful):
         st.warning(
-            f"{len(doubtful)} question(s) with a discriminative efficiency under "
+            f"{words.count(len(doubtful), 'question')} with a discriminative efficiency under "
             f"{DOUBTFUL_EFFICIENCY:.0%}: worth a second look.",
             icon=":material/flag:",
         )
@@ -73,13 +73,17 @@ def _items(analysis: BankAnalysis) -> None:
         "as a share of the maximum. Discrimination: correlation of the question's score with the rest of "
         "the test. Efficiency: that correlation against the best the score spreads allow."
     )
-    table = analysis.items.assign(flag=analysis.items["doubtful"].map({True: "⚑ doubtful", False: ""}))
+    table = analysis.items.assign(
+        flag=analysis.items["doubtful"].map({True: "⚑ doubtful", False: ""}),
+        type=analysis.items["type"].map(words.question_type),
+    )
+    # The figures a manager acts on come first, so a narrow window shows them without scrolling sideways.
     widgets.table(
-        table[["flag", "prompt", "type", "attempts", "facility", "sd", "discrimination", "efficiency"]],
+        table[["flag", "prompt", "facility", "discrimination", "efficiency", "attempts", "sd", "type"]],
         percent=("facility", "sd", "discrimination", "efficiency"),
         column_config={
             "flag": st.column_config.TextColumn("", width="small"),
-            "prompt": st.column_config.TextColumn("Question", width=420),
+            "prompt": st.column_config.TextColumn("Question", width=360),
             "type": "Type",
             "attempts": st.column_config.NumberColumn("Attempts"),
             "facility": widgets.percent_column("Facility", "Mean score / maximum"),

@@ -34,9 +34,18 @@ def render() -> None:
         _module_table(modules, summaries, attempts),
         hide_index=True,
         width="stretch",
+        # Short headings with the detail in their help, so every column fits a laptop screen (the
+        # overall progress bar is the catalog's; here the parts it is made of).
         column_config={
-            "Progress": st.column_config.ProgressColumn("Progress", min_value=0, max_value=100, format="%d%%"),
-            "Last activity": st.column_config.DatetimeColumn("Last activity", format="YYYY-MM-DD HH:mm"),
+            "Module": st.column_config.TextColumn("Module", width=235),
+            "Quiz": st.column_config.TextColumn("Quiz", help="Your best quiz score"),
+            "Tries": st.column_config.TextColumn("Tries", help="Quiz attempts used (of those allowed)"),
+            "Role-plays": st.column_config.TextColumn("Role-plays", help="Role-plays played to an ending"),
+            "Best play": st.column_config.TextColumn(
+                "Best play", help="Your best role-play score, as a share of the best possible"
+            ),
+            "Time": st.column_config.TextColumn("Time", help="Time spent on the module"),
+            "Last active": st.column_config.DatetimeColumn("Last active", format="YYYY-MM-DD"),
         },
     )
     programme_view.certificates_section(user)
@@ -62,17 +71,20 @@ def _module_table(modules: list, summaries: dict[str, ModuleSummary], attempts: 
             {
                 "Module": module.title,
                 "Status": progress_view.STATUS_LABELS[standing.status],
-                "Progress": round(standing.fraction * 100),
                 "Lessons": f"{lessons_done} / {len(module.lessons)}",
-                "Best quiz": progress_view.percent(summary.best_quiz_scaled if summary else None),
-                "Attempts": f"{used} / {bank.attempts}" if bank and bank.attempts else str(used),
+                "Quiz": progress_view.percent(summary.best_quiz_scaled if summary else None),
+                "Tries": _tries(used, bank.attempts) if bank else "–",
                 "Role-plays": f"{summary.scenarios_completed if summary else 0} / {len(module.scenarios)}",
-                "Best role-play": progress_view.percent(summary.best_scenario_scaled if summary else None),
-                "Time spent": progress_view.duration(summary.time_spent_s) if summary else "–",
-                "Last activity": summary.last_activity_at if summary else None,
+                "Best play": progress_view.percent(summary.best_scenario_scaled if summary else None),
+                "Time": progress_view.duration(summary.time_spent_s) if summary else "–",
+                "Last active": summary.last_activity_at if summary else None,
             }
         )
     return pd.DataFrame(rows)
+
+
+def _tries(used: int, limit: int | None) -> str:
+    return f"{used} / {limit}" if limit else str(used)
 
 
 def _titles(modules: list) -> dict[str, str]:

@@ -33,15 +33,35 @@ def password_problem(password: str, confirmation: str) -> str | None:
     return None
 
 
+def username_problem(username: str) -> str | None:
+    """What is wrong with a new username as typed, in the form's words (auth.check_username decides), or None."""
+    if not username.strip():
+        return "Choose a username."
+    try:
+        auth.check_username(username)
+    except AccountError:
+        return (
+            "A username has up to 64 characters: letters a-z, digits and . _ @ + - "
+            "(no spaces), starting with a letter or a digit."
+        )
+    return None
+
+
 def create_account(username: str, password: str, confirmation: str, *, display_name: str, role: Role) -> User | None:
-    """Create an account from a form's values, or show why not and return None."""
-    problem = password_problem(password, confirmation)
+    """Create an account from a form's values, or show why not and return None.
+
+    The fields are checked top to bottom, so the first message is about the first field to fix."""
+    problem = username_problem(username) or password_problem(password, confirmation)
     if problem:
         st.error(problem, icon=":material/error:")
         return None
     try:
         return session.store().create_user(username, password, display_name=display_name, role=role.value)
-    except (AccountError, UserExistsError) as error:
+    except UserExistsError:
+        taken = plain(auth.normalise_username(username))
+        st.error(f"The username {taken} is already taken: choose another.", icon=":material/error:")
+        return None
+    except AccountError as error:
         st.error(plain(str(error)), icon=":material/error:")
         return None
 
