@@ -53,6 +53,20 @@ def test_first_run_refuses_a_weak_or_mistyped_password(
     assert not world.store.has_any_admin()
 
 
+def test_an_empty_first_run_form_asks_for_the_username_first(world: World) -> None:
+    """Once it complained about the password's length before the missing username."""
+    at = world.app()
+    at.button[0].click().run()
+    assert [element.value for element in at.error] == ["Choose a username."]
+    at.text_input[0].input("not a name!")
+    at.text_input[2].input(PASSWORD)
+    at.text_input[3].input(PASSWORD)
+    at.button[0].click().run()
+    assert at.error[0].value.startswith("A username has up to 64 characters")
+    assert "'" not in at.error[0].value  # no Python repr of what was typed
+    assert not world.store.has_any_admin()
+
+
 def test_first_run_creates_the_administrator_and_signs_them_in(world: World) -> None:
     at = world.app()
     at.text_input[0].input("chief")

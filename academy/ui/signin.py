@@ -111,7 +111,7 @@ def render_setup() -> None:
         submitted = st.form_submit_button("Create the administrator", type="primary", icon=":material/person_add:")
     if not submitted:
         return
-    problem = password_problem(password, confirmation)
+    problem = username_problem(username) or password_problem(password, confirmation)
     if problem:
         st.error(problem, icon=":material/error:")
         return
