@@ -10,7 +10,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PROGRESS_SOURCES = [ROOT / "academy" / "store" / "progress.py"]
+PROGRESS_SOURCES = [ROOT / "academy" / "store" / f"{name}.py" for name in ("lessons", "attempts", "runs", "summaries")]
 # Everything that acts as a learner must go through academy.learning. bench/store.py is
 # left out: it times the store's own writes, on a synthetic course no content file holds.
 CALLERS = [
