@@ -297,12 +297,13 @@ class Tab:
         path = tuple(message.metadata.delta_path)
         delta = message.delta
         which = delta.WhichOneof("type")
-        if which == "new_element":
-            page.elements[path] = delta.new_element
-        elif which == "add_block":
-            # A block replaces whatever was drawn under its path before in this run.
+        if which in ("new_element", "add_block"):
+            # Whatever was drawn at or under this path before in this run is replaced
+            # (an st.empty() emptied after holding a container loses the container's content).
             for known in [known for known in page.elements if known[: len(path)] == path]:
                 del page.elements[known]
+        if which == "new_element":
+            page.elements[path] = delta.new_element
 
 
 async def timed(action: Any) -> tuple[float, Page]:

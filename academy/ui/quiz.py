@@ -108,16 +108,23 @@ def _start(user: User, module: Module) -> None:
 
 
 def _take(attempt: Attempt) -> None:
-    """The open attempt's next question. Once an answer is saved, the question after it takes
-    its place in this same run: a rerun would run the whole page again for nothing (an
-    answer is the action a class makes most often). The last answer reruns to the result."""
-    slot = st.empty()
+    """The open attempt's next question. Once an answer is saved, the answered question is
+    cleared and the next one drawn below it in this same run: a rerun would run the whole
+    page again for nothing (an answer is the action a class makes most often). The last
+    answer reruns to the result.
+
+    Each question gets a place of its own: drawing the next one into the answered one's
+    container would reuse its delta paths, and Streamlit 1.67's message queue can then
+    merge the new elements into the old container's, which the replacement wipes."""
     current: Attempt | None = attempt
     while current is not None:
+        slot = st.empty()
         with slot.container():
             current = _ask(current)
-        if current is not None and current.status != "in_progress":
-            st.rerun()
+        if current is not None:
+            if current.status != "in_progress":
+                st.rerun()
+            slot.empty()
 
 
 def _ask(attempt: Attempt) -> Attempt | None:
