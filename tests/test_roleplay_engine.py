@@ -580,7 +580,7 @@ def test_without_loops_costs_add_up_and_scores_stay_in_range(scenario: Scenario,
 
 
 def test_a_scenario_too_tangled_to_search_is_reported_not_searched_forever(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("academy.engine.roleplay.STATE_BUDGET", 2)
+    monkeypatch.setattr("academy.engine.scenario_search.STATE_BUDGET", 2)
     scenario = Scenario.model_validate(CALL.model_dump())  # a new object: no cached analysis
     analysis = analyse(scenario)
     assert (analysis.complete, analysis.best, analysis.reachable_endings) == (False, None, ())

@@ -249,7 +249,7 @@ def test_a_problem_path_as_text() -> None:
 
 
 def test_a_scenario_too_tangled_to_search(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("academy.engine.roleplay.STATE_BUDGET", 2)
+    monkeypatch.setattr("academy.engine.scenario_search.STATE_BUDGET", 2)
     tangled = with_nodes(
         {
             "a": [{"next": "b"}, {"next": "good"}],

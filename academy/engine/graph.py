@@ -6,7 +6,7 @@ scenario (``("nodes", 3, "choices", 1, "next")``); the linter puts the module's
 
 Structural checks read the graph as written (ignoring conditions). When the graph itself
 is sound (unique ids, every target known), the scenario is also played through
-(``roleplay.analyse``) to find what the conditions make impossible: endings or nodes no
+(``scenario_search.analyse``) to find what the conditions make impossible: endings or nodes no
 run can reach, and states in which a node offers no choice.
 """
 
@@ -16,9 +16,10 @@ import difflib
 from collections.abc import Iterable, Mapping, Sequence
 
 from academy.content.schema import Scenario
-from academy.engine import roleplay
+from academy.engine import scenario_search
 from academy.engine._results import Result
-from academy.engine.roleplay import TRUST, ScenarioAnalysis, analyse, reachable, strongly_connected, successors
+from academy.engine.scenario import TRUST
+from academy.engine.scenario_search import ScenarioAnalysis, analyse, reachable, strongly_connected, successors
 
 PathPart = str | int
 
@@ -305,6 +306,7 @@ def _too_complex(scenario: Scenario, graph: Mapping[str, Sequence[str]]) -> Grap
     return GraphProblem(
         path=("nodes",),
         message=(
-            f"too many ways through this scenario to score it (gave up after {roleplay.STATE_BUDGET:,} states): {why}"
+            "too many ways through this scenario to score it "
+            f"(gave up after {scenario_search.STATE_BUDGET:,} states): {why}"
         ),
     )

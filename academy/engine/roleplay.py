@@ -1,19 +1,9 @@
 """Role-play logic: play a branching scenario, score it, and say what each decision cost.
 
-Pure functions over ``academy.content.schema.Scenario``; no I/O.
-
-Score model
-    A run's score is the sum of the ``trust`` deltas of the choices made plus the ``score``
-    of the ending reached. The trust meter shown is ``clamp(customer.trust + sum of deltas,
-    0, 100)`` (the clamp applies to the total, so a meter pinned at 100 still remembers
-    how far above it the customer went). ``Choice.when`` tests ``trust`` (the meter) or a
-    variable set by an earlier choice's ``set:`` (a variable never set is 0).
-
-Best and worst
-    Computed over simple paths: a path never revisits a node, so a loop cannot be farmed
-    for points and every path is finite. The best achievable score from a point of a run
-    looks only forward from that point (where the run has been before does not matter),
-    so a learner who went astray but can still go back and recover is told so.
+Pure functions over ``academy.content.schema.Scenario``; no I/O. The state machine (trust,
+conditions, replaying a run) is ``academy.engine.scenario``, the search for the best and
+worst is ``academy.engine.scenario_search``; both are re-exported here, so callers need
+only this module.
 
 Cost of a decision
     At each choice, every available choice is valued at its trust delta plus the best
@@ -26,110 +16,67 @@ Cost of a decision
 from __future__ import annotations
 
 import hashlib
-import operator
 import random
-import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
 
-from pydantic import field_serializer, field_validator
-
-from academy.content.schema import Choice, Condition, Ending, Node, Outcome, Scenario
+from academy.content.schema import Choice, Ending, Outcome, Scenario
 from academy.engine._results import Result
+from academy.engine.scenario import (
+    TRUST,
+    RunState,
+    Step,
+    Variables,
+    advance,
+    available_choices,
+    clamp_trust,
+    condition_holds,
+    ending_of,
+    node_of,
+    replay,
+    start,
+)
+from academy.engine.scenario_search import (
+    STATE_BUDGET,
+    PathChoice,
+    ScenarioAnalysis,
+    StuckState,
+    analyse,
+    reachability,
+    reachable,
+    solver_for,
+    strongly_connected,
+    successors,
+)
 
-TRUST = "trust"
-"""The condition variable that reads the trust meter (it cannot be ``set``)."""
-
-Variables = tuple[tuple[str, int], ...]
-
-_OPERATORS: dict[str, Callable[[int, int], bool]] = {
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-    "==": operator.eq,
-    "!=": operator.ne,
-}
-
-
-def clamp_trust(raw: int) -> int:
-    return max(0, min(100, raw))
-
-
-def condition_holds(condition: Condition, trust: int, variables: Mapping[str, int]) -> bool:
-    """Whether ``condition`` holds with the trust meter at ``trust`` (an unset variable is 0)."""
-    value = trust if condition.variable == TRUST else variables.get(condition.variable, 0)
-    return _OPERATORS[condition.op](value, condition.value)
-
-
-# --- run state --------------------------------------------------------------------------
-
-
-class Step(Result):
-    """One decision taken: at ``node`` the learner made choice number ``choice`` (from 0)."""
-
-    node: str
-    choice: int
-    trust_delta: int
-    trust_after: int
-
-
-class RunState(Result):
-    """Where a run stands. Immutable: every move returns a new state."""
-
-    scenario_id: str
-    node: str
-    """The current node, or the ending reached once ``finished``."""
-    trust: int
-    """The meter, 0 to 100."""
-    gained: int = 0
-    """Sum of the trust deltas of the choices made."""
-    score: int = 0
-    """``gained``, plus the ending's score once finished."""
-    variables: Variables = ()
-    """Variables set by the choices made, as sorted (name, value) pairs; a dict in ``to_dict``."""
-    path: tuple[Step, ...] = ()
-    finished: bool = False
-    ending: str | None = None
-
-    @field_validator("variables", mode="before")
-    @classmethod
-    def _pairs_from_mapping(cls, value: Any) -> Any:
-        if isinstance(value, Mapping):
-            return tuple(sorted(value.items()))
-        return value
-
-    @field_serializer("variables")
-    def _pairs_as_mapping(self, value: Variables) -> dict[str, int]:
-        return dict(value)
-
-    def variable(self, name: str) -> int:
-        """A variable's value (0 when never set); ``trust`` reads the meter."""
-        if name == TRUST:
-            return self.trust
-        return dict(self.variables).get(name, 0)
-
-    @property
-    def choices_made(self) -> tuple[int, ...]:
-        """The choice indexes of the run, enough to ``replay`` it."""
-        return tuple(step.choice for step in self.path)
-
-
-def start(scenario: Scenario) -> RunState:
-    return RunState(scenario_id=scenario.id, node=scenario.start, trust=clamp_trust(scenario.customer.trust))
-
-
-def available_choices(scenario: Scenario, state: RunState) -> list[tuple[int, Choice]]:
-    """The choices offered now, with their indexes in ``node.choices``; empty once finished."""
-    if state.finished:
-        return []
-    variables = dict(state.variables)
-    return [
-        (index, choice)
-        for index, choice in enumerate(_node(scenario, state.node).choices)
-        if choice.when is None or condition_holds(choice.when, state.trust, variables)
-    ]
+__all__ = [
+    "STATE_BUDGET",
+    "TRUST",
+    "Debrief",
+    "Decision",
+    "PathChoice",
+    "RunState",
+    "ScenarioAnalysis",
+    "SkillTally",
+    "Step",
+    "StepOutcome",
+    "StuckState",
+    "Variables",
+    "analyse",
+    "available_choices",
+    "choose",
+    "clamp_trust",
+    "condition_holds",
+    "debrief",
+    "decisions",
+    "presentation_order",
+    "reachability",
+    "reachable",
+    "replay",
+    "scaled_score",
+    "start",
+    "strongly_connected",
+    "successors",
+]
 
 
 def presentation_order(choices: Sequence[tuple[int, Choice]], key: str) -> list[tuple[int, Choice]]:
@@ -171,10 +118,10 @@ class StepOutcome(Result):
 
 def choose(scenario: Scenario, state: RunState, choice_index: int) -> tuple[RunState, StepOutcome]:
     """Make choice ``choice_index`` of the current node; ``ValueError`` if it is not available."""
-    after = _advance(scenario, state, choice_index)
-    values = _solver(scenario).choice_values(state)
-    choice = _node(scenario, state.node).choices[choice_index]
-    ending = _ending(scenario, after.node) if after.finished else None
+    after = advance(scenario, state, choice_index)
+    values = solver_for(scenario).choice_values(state)
+    choice = node_of(scenario, state.node).choices[choice_index]
+    ending = ending_of(scenario, after.node) if after.finished else None
     best, best_choices = _best_of(values)
     own = values[choice_index]
     return after, StepOutcome(
@@ -192,405 +139,12 @@ def choose(scenario: Scenario, state: RunState, choice_index: int) -> tuple[RunS
     )
 
 
-def replay(scenario: Scenario, choice_indexes: Iterable[int]) -> RunState:
-    """Rebuild a run from its stored choice indexes; ``ValueError`` if one is no longer possible."""
-    state = start(scenario)
-    for number, index in enumerate(choice_indexes, start=1):
-        try:
-            state = _advance(scenario, state, index)
-        except ValueError as error:
-            raise ValueError(f"cannot replay decision {number}: {error}") from error
-    return state
-
-
-def _advance(scenario: Scenario, state: RunState, choice_index: int) -> RunState:
-    if state.scenario_id != scenario.id:
-        raise ValueError(f"this run belongs to scenario '{state.scenario_id}', not '{scenario.id}'")
-    if state.finished:
-        raise ValueError(f"the run has already ended at '{state.node}'")
-    offered = dict(available_choices(scenario, state))
-    if choice_index not in offered:
-        raise ValueError(
-            f"choice {choice_index} is not available at node '{state.node}'; available: {sorted(offered) or 'none'}"
-        )
-    choice = offered[choice_index]
-    gained = state.gained + choice.trust
-    trust = clamp_trust(scenario.customer.trust + gained)
-    variables = {**dict(state.variables), **choice.set}
-    step = Step(node=state.node, choice=choice_index, trust_delta=choice.trust, trust_after=trust)
-    target_is_node = any(node.id == choice.next for node in scenario.nodes)
-    ending = None if target_is_node else _ending(scenario, choice.next)
-    return RunState(
-        scenario_id=state.scenario_id,
-        node=choice.next,
-        trust=trust,
-        gained=gained,
-        score=gained + (ending.score if ending else 0),
-        variables=variables,
-        path=(*state.path, step),
-        finished=ending is not None,
-        ending=ending.id if ending else None,
-    )
-
-
-def _node(scenario: Scenario, node_id: str) -> Node:
-    for node in scenario.nodes:
-        if node.id == node_id:
-            return node
-    raise ValueError(f"'{node_id}' is not a node of scenario '{scenario.id}'")
-
-
-def _ending(scenario: Scenario, ending_id: str) -> Ending:
-    for ending in scenario.endings:
-        if ending.id == ending_id:
-            return ending
-    raise ValueError(f"'{ending_id}' is not a node or ending of scenario '{scenario.id}'")
-
-
 def _best_of(values: Mapping[int, int | None]) -> tuple[int | None, tuple[int, ...]]:
     known = {index: value for index, value in values.items() if value is not None}
     if not known:
         return None, ()
     best = max(known.values())
     return best, tuple(index for index, value in known.items() if value == best)
-
-
-# --- analysis ---------------------------------------------------------------------------
-
-
-class PathChoice(Result):
-    node: str
-    choice: int
-
-
-class StuckState(Result):
-    """A state reachable from the start in which a node offers no choice at all."""
-
-    node: str
-    trust: int
-    variables: dict[str, int]
-
-
-class ScenarioAnalysis(Result):
-    scenario_id: str
-    complete: bool = True
-    """False when the scenario has too many ways through it to search (see ``STATE_BUDGET``);
-    then nothing below is known."""
-    states: int = 0
-    """How many distinct states the search went through (a measure of the scenario's size)."""
-    best: int | None
-    """Best achievable score; ``None`` when no ending can be reached."""
-    worst: int | None
-    best_path: tuple[PathChoice, ...]
-    best_ending: str | None
-    worst_path: tuple[PathChoice, ...]
-    worst_ending: str | None
-    reachable_endings: tuple[str, ...]
-    """Endings some simple path honouring the conditions reaches, in scenario order."""
-    reachable_nodes: tuple[str, ...]
-    best_choices: dict[str, tuple[int, ...]]
-    """Per node: the choice indexes that are best in at least one way of arriving there."""
-    stuck: tuple[StuckState, ...]
-
-
-STATE_BUDGET = 100_000
-"""Most states one search may go through. The longest simple path is a hard problem: a large
-tangle of loops can have more paths than any machine can try, so such a scenario is reported
-as too complex rather than hanging the validator or a page."""
-
-
-def analyse(scenario: Scenario) -> ScenarioAnalysis:
-    """Best and worst achievable scores, their paths, and what can be reached (see the module doc)."""
-    return _solver(scenario).analysis
-
-
-def successors(scenario: Scenario) -> dict[str, list[str]]:
-    """Node id -> the targets its choices name, ignoring conditions (first node of a duplicated id)."""
-    graph: dict[str, list[str]] = {}
-    for node in scenario.nodes:
-        graph.setdefault(node.id, [choice.next for choice in node.choices])
-    return graph
-
-
-def reachability(graph: Mapping[str, Sequence[str]]) -> dict[str, set[str]]:
-    """Node -> every node and target reachable from it through choices (itself included)."""
-    return {source: reachable(graph, [source]) for source in graph}
-
-
-def strongly_connected(
-    graph: Mapping[str, Sequence[str]], reach: Mapping[str, set[str]] | None = None
-) -> dict[str, frozenset[str]]:
-    """Node -> the set of nodes that can both reach it and be reached from it (itself included)."""
-    reach = reach if reach is not None else reachability(graph)
-    return {node: frozenset(other for other in reach[node] if node in reach.get(other, ())) | {node} for node in graph}
-
-
-def reachable(graph: Mapping[str, Sequence[str]], sources: Iterable[str]) -> set[str]:
-    """Every node and target reachable through choices from any of ``sources`` (themselves included)."""
-    seen = set(sources)
-    frontier = list(seen)
-    while frontier:
-        for target in graph.get(frontier.pop(), ()):
-            if target not in seen:
-                seen.add(target)
-                frontier.append(target)
-    return seen
-
-
-@dataclass(frozen=True)
-class _Value:
-    """Best and worst score still to come from one state, and how to get them."""
-
-    best: int
-    worst: int
-    best_choices: tuple[int, ...]
-    worst_choice: int | None
-    endings: frozenset[str]
-
-
-class _OverBudgetError(Exception):
-    pass
-
-
-_EMPTY: frozenset[str] = frozenset()
-
-
-@dataclass
-class _Solver:
-    """Searches simple paths of one scenario, memoised on the state that decides the future.
-
-    That state is (node, raw trust, variables, visited nodes of the node's strongly connected
-    component), where raw trust counts only if a condition on trust lies ahead of the node,
-    and variables only those tested ahead; visited nodes outside the component cannot be
-    reached again. Without loops every component is one node, so paths collapse into states.
-    """
-
-    scenario: Scenario
-    budget: int = field(default_factory=lambda: STATE_BUDGET)
-    nodes: dict[str, Node] = field(init=False)
-    endings: dict[str, Ending] = field(init=False)
-    components: dict[str, frozenset[str]] = field(init=False)
-    trust_ahead: dict[str, bool] = field(init=False)
-    tested_ahead: dict[str, frozenset[str]] = field(init=False)
-    tested: frozenset[str] = field(init=False)
-    memo: dict[tuple[Any, ...], _Value | None] = field(init=False, default_factory=dict)
-    explored: int = field(init=False, default=0)
-    lock: threading.Lock = field(init=False, default_factory=threading.Lock)
-    too_large: bool = field(init=False, default=False)
-    recording: bool = field(init=False, default=True)
-    seen_nodes: set[str] = field(init=False, default_factory=set)
-    node_best: dict[str, set[int]] = field(init=False, default_factory=dict)
-    stuck: dict[tuple[str, int, Variables], None] = field(init=False, default_factory=dict)
-    analysis: ScenarioAnalysis = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.nodes = {}
-        for node in self.scenario.nodes:
-            self.nodes.setdefault(node.id, node)
-        self.endings = {}
-        for ending in self.scenario.endings:
-            self.endings.setdefault(ending.id, ending)
-        graph = successors(self.scenario)
-        reach = reachability(graph)
-        self.components = strongly_connected(graph, reach)
-        tests = {
-            node_id: {choice.when.variable for choice in node.choices if choice.when}
-            for node_id, node in self.nodes.items()
-        }
-        ahead = {
-            node_id: set().union(*(tests[other] for other in reach[node_id] if other in tests))
-            for node_id in self.nodes
-        }
-        self.trust_ahead = {node_id: TRUST in variables for node_id, variables in ahead.items()}
-        self.tested_ahead = {node_id: frozenset(variables - {TRUST}) for node_id, variables in ahead.items()}
-        self.tested = frozenset().union(*self.tested_ahead.values())
-        self.analysis = self._analyse()
-        self.recording = False
-
-    # The search ------------------------------------------------------------------------
-
-    def value(self, target: str, raw: int, variables: Variables, visited: frozenset[str]) -> _Value | None:
-        """What is still to come after moving to ``target``; ``None`` if no ending can be reached."""
-        if target not in self.nodes:
-            ending = self.endings.get(target)
-            if ending is None:
-                return None
-            return _Value(ending.score, ending.score, (), None, frozenset({target}))
-        if target in visited:
-            return None
-        component = self.components[target]
-        tested = self.tested_ahead[target]
-        key = (
-            target,
-            raw if self.trust_ahead[target] else None,
-            tuple(pair for pair in variables if pair[0] in tested) if tested else (),
-            visited & component if len(component) > 1 else _EMPTY,
-        )
-        if key in self.memo:
-            return self.memo[key]
-        self.explored += 1
-        if self.explored > self.budget:
-            raise _OverBudgetError
-        result = self._explore(target, raw, variables, visited | {target})
-        self.memo[key] = result
-        return result
-
-    def _explore(self, node_id: str, raw: int, variables: Variables, visited: frozenset[str]) -> _Value | None:
-        offered = self._offered(node_id, raw, variables)
-        if self.recording:
-            self.seen_nodes.add(node_id)
-            if not offered:
-                self.stuck[(node_id, clamp_trust(raw), variables)] = None
-        outcomes: dict[int, tuple[int, int, frozenset[str]]] = {}
-        for index, choice in offered:
-            after = self.value(choice.next, raw + choice.trust, self._apply(choice, variables), visited)
-            if after is not None:
-                outcomes[index] = (choice.trust + after.best, choice.trust + after.worst, after.endings)
-        if not outcomes:
-            return None
-        best = max(best for best, _, _ in outcomes.values())
-        worst = min(worst for _, worst, _ in outcomes.values())
-        result = _Value(
-            best=best,
-            worst=worst,
-            best_choices=tuple(index for index, (value, _, _) in outcomes.items() if value == best),
-            worst_choice=next(index for index, (_, value, _) in outcomes.items() if value == worst),
-            endings=frozenset().union(*(endings for _, _, endings in outcomes.values())),
-        )
-        if self.recording:
-            self.node_best.setdefault(node_id, set()).update(result.best_choices)
-        return result
-
-    def _offered(self, node_id: str, raw: int, variables: Variables) -> list[tuple[int, Choice]]:
-        trust = clamp_trust(raw)
-        values = dict(variables)
-        return [
-            (index, choice)
-            for index, choice in enumerate(self.nodes[node_id].choices)
-            if choice.when is None or condition_holds(choice.when, trust, values)
-        ]
-
-    def _apply(self, choice: Choice, variables: Variables) -> Variables:
-        changes = {name: value for name, value in choice.set.items() if name in self.tested}
-        if not changes:
-            return variables
-        return tuple(sorted({**dict(variables), **changes}.items()))
-
-    def _search(self, target: str, raw: int, variables: Variables) -> _Value | None:
-        """One search from a fresh start; ``_OverBudgetError`` past the budget (and forever after)."""
-        # Pages of several sessions share one solver; its memo and budget count are per search.
-        with self.lock:
-            if self.too_large:
-                raise _OverBudgetError
-            self.explored = 0
-            try:
-                return self.value(target, raw, variables, _EMPTY)
-            except (_OverBudgetError, RecursionError) as error:  # a chain of hundreds of nodes
-                self.too_large = True
-                self.memo.clear()  # a half-searched tangle is only memory now
-                raise _OverBudgetError from error
-
-    # Uses ------------------------------------------------------------------------------
-
-    def choice_values(self, state: RunState) -> dict[int, int | None]:
-        """Each available choice's delta plus the best achievable after it (looking forward only)."""
-        raw = self.scenario.customer.trust + state.gained
-        variables = tuple(pair for pair in state.variables if pair[0] in self.tested)
-        values: dict[int, int | None] = {}
-        for index, choice in available_choices(self.scenario, state):
-            try:
-                after = self._search(choice.next, raw + choice.trust, self._apply(choice, variables))
-            except _OverBudgetError:
-                after = None
-            values[index] = None if after is None else choice.trust + after.best
-        return values
-
-    def _analyse(self) -> ScenarioAnalysis:
-        try:
-            root = self._search(self.scenario.start, self.scenario.customer.trust, ())
-        except _OverBudgetError:
-            return ScenarioAnalysis(
-                scenario_id=self.scenario.id,
-                complete=False,
-                states=self.explored,
-                best=None,
-                worst=None,
-                best_path=(),
-                best_ending=None,
-                worst_path=(),
-                worst_ending=None,
-                reachable_endings=(),
-                reachable_nodes=(),
-                best_choices={},
-                stuck=(),
-            )
-        best_path, best_ending = self._follow(root, lambda value: value.best_choices[0])
-        worst_path, worst_ending = self._follow(root, lambda value: value.worst_choice)
-        reachable = root.endings if root else _EMPTY
-        return ScenarioAnalysis(
-            scenario_id=self.scenario.id,
-            states=len(self.memo),
-            best=root.best if root else None,
-            worst=root.worst if root else None,
-            best_path=best_path,
-            best_ending=best_ending,
-            worst_path=worst_path,
-            worst_ending=worst_ending,
-            reachable_endings=tuple(ending_id for ending_id in self.endings if ending_id in reachable),
-            reachable_nodes=tuple(node_id for node_id in self.nodes if node_id in self.seen_nodes),
-            best_choices={
-                node_id: tuple(sorted(self.node_best[node_id])) for node_id in self.nodes if node_id in self.node_best
-            },
-            stuck=tuple(
-                StuckState(node=node_id, trust=trust, variables=dict(variables))
-                for node_id, trust, variables in self.stuck
-            ),
-        )
-
-    def _follow(
-        self, root: _Value | None, pick: Callable[[_Value], int | None]
-    ) -> tuple[tuple[PathChoice, ...], str | None]:
-        """Walk from the start taking ``pick``'s choice at each node, down to an ending."""
-        if root is None:
-            return (), None
-        target, raw, variables, visited, value = self.scenario.start, self.scenario.customer.trust, (), _EMPTY, root
-        path: list[PathChoice] = []
-        while target in self.nodes:
-            index = pick(value)
-            assert index is not None  # a node with a value has a choice leading to an ending
-            choice = self.nodes[target].choices[index]
-            path.append(PathChoice(node=target, choice=index))
-            visited = visited | {target}
-            raw, variables, target = raw + choice.trust, self._apply(choice, variables), choice.next
-            next_value = self.value(target, raw, variables, visited)
-            assert next_value is not None
-            value = next_value
-        return tuple(path), target
-
-
-_SOLVERS: dict[int, _Solver] = {}
-_SOLVER_CACHE_SIZE = 64
-
-
-_SOLVERS_LOCK = threading.Lock()
-
-
-def _solver(scenario: Scenario) -> _Solver:
-    # Keyed by identity: a loaded course is immutable and long-lived, and a pydantic model
-    # holding lists cannot be hashed. The solver keeps its scenario alive, so ids are not reused.
-    with _SOLVERS_LOCK:
-        cached = _SOLVERS.get(id(scenario))
-    if cached is not None and cached.scenario is scenario:
-        return cached
-    solver = _Solver(scenario)  # outside the lock: one slow scenario must not hold up the others
-    with _SOLVERS_LOCK:
-        if len(_SOLVERS) >= _SOLVER_CACHE_SIZE:
-            _SOLVERS.pop(next(iter(_SOLVERS)))
-        _SOLVERS[id(scenario)] = solver
-    return solver
-
-
-# --- debrief ----------------------------------------------------------------------------
 
 
 class Decision(Result):
@@ -660,7 +214,7 @@ def debrief(scenario: Scenario, state: RunState) -> Debrief:
     """The end-of-run summary; ``ValueError`` for a run that has not reached an ending."""
     if not state.finished or state.ending is None:
         raise ValueError("a debrief needs a finished run")
-    ending = _ending(scenario, state.ending)
+    ending = ending_of(scenario, state.ending)
     analysis = analyse(scenario)
     # No simple path to any ending (the run got there through a loop): nothing to compare with.
     best = analysis.best if analysis.best is not None else state.score
