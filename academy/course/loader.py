@@ -13,9 +13,10 @@ import types
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any, Generic, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from academy import settings
 from academy.content.schema import Course, Module, QuizBank
@@ -60,11 +61,14 @@ class LoadResult:
         return not self.problems
 
 
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
 @dataclass
-class _Parsed:
+class _Parsed(Generic[ModelT]):
     path: Path
     source_map: SourceMap
-    model: BaseModel
+    model: ModelT
 
 
 # --- pydantic errors → problems -----------------------------------------------------------
@@ -129,7 +133,7 @@ def _walk(model: type[BaseModel], data: Any, loc: Sequence[Any]) -> tuple[Loc, t
     return tuple(clean), owner
 
 
-def _message(error: dict[str, Any], owner: type[BaseModel] | None) -> str:
+def _message(error: ErrorDetails, owner: type[BaseModel] | None) -> str:
     kind = error["type"]
     name = error["loc"][-1] if error["loc"] else ""
     if kind == "extra_forbidden":
@@ -180,7 +184,7 @@ def lint_problems(path: Path, source_map: SourceMap, findings: Iterable[tuple[Lo
 # --- files → models -----------------------------------------------------------------------
 
 
-def _parse(path: Path, model: type[BaseModel]) -> _Parsed | list[Problem]:
+def _parse(path: Path, model: type[ModelT]) -> _Parsed[ModelT] | list[Problem]:
     try:
         data, source_map = read_yaml(path)
     except YamlSourceError as error:
@@ -220,8 +224,8 @@ def _display(path: Path) -> Path:
         return path
 
 
-def _load_banks(paths: Iterable[Path]) -> tuple[dict[str, _Parsed], dict[Path, list[Problem]]]:
-    banks: dict[str, _Parsed] = {}
+def _load_banks(paths: Iterable[Path]) -> tuple[dict[str, _Parsed[QuizBank]], dict[Path, list[Problem]]]:
+    banks: dict[str, _Parsed[QuizBank]] = {}
     broken: dict[Path, list[Problem]] = {}
     for path in paths:
         parsed = _parse(path, QuizBank)
@@ -229,7 +233,6 @@ def _load_banks(paths: Iterable[Path]) -> tuple[dict[str, _Parsed], dict[Path, l
             broken[path] = parsed
             continue
         bank = parsed.model
-        assert isinstance(bank, QuizBank)
         problems = lint_problems(path, parsed.source_map, lint_bank(bank))
         if bank.id in banks:
             problems.append(_duplicate_id_problem(path, parsed, "quiz bank", banks[bank.id].path))
@@ -240,7 +243,7 @@ def _load_banks(paths: Iterable[Path]) -> tuple[dict[str, _Parsed], dict[Path, l
     return banks, broken
 
 
-def _duplicate_id_problem(path: Path, parsed: _Parsed, kind: str, first: Path) -> Problem:
+def _duplicate_id_problem(path: Path, parsed: _Parsed[Module] | _Parsed[QuizBank], kind: str, first: Path) -> Problem:
     position = parsed.source_map.value_position(("id",))
     return Problem(path, position.line, position.column, "id", f"{kind} id is already used by {first}")
 
@@ -254,14 +257,13 @@ def load_files(
     """
     banks, broken = _load_banks([_display(p) for p in bank_paths])
     broken_bank_ids = {_peek(p, "id") for p in broken}
-    modules: dict[str, _Parsed] = {}
+    modules: dict[str, _Parsed[Module]] = {}
     for path in (_display(p) for p in module_paths):
         parsed = _parse(path, Module)
         if isinstance(parsed, list):
             broken[path] = parsed
             continue
         module = parsed.model
-        assert isinstance(module, Module)
         problems = lint_problems(path, parsed.source_map, lint_module(module))
         problems += _reference_problems(
             path, parsed, module, set(banks), set(banks) | set(other_bank_ids), broken_bank_ids
@@ -272,12 +274,12 @@ def load_files(
             broken[path] = problems
         else:
             modules[module.id] = parsed
-    ordered = sorted((p.model for p in modules.values()), key=lambda m: (m.order, m.id))  # type: ignore[attr-defined]
+    ordered = sorted((p.model for p in modules.values()), key=lambda m: (m.order, m.id))
     bank_models = {bank_id: p.model for bank_id, p in banks.items()}
     course = Course(
-        modules=tuple(ordered),  # type: ignore[arg-type]
-        banks=bank_models,  # type: ignore[arg-type]
-        versions={m.id: content_version(m, bank_models.get(m.quiz or "")) for m in ordered},  # type: ignore[attr-defined]
+        modules=tuple(ordered),
+        banks=bank_models,
+        versions={m.id: content_version(m, bank_models.get(m.quiz or "")) for m in ordered},
     )
     all_problems = tuple(p for problems in broken.values() for p in problems)
     sources = {("module", key): (p.path, p.source_map) for key, p in modules.items()}
@@ -297,7 +299,7 @@ def _peek(path: Path, key: str) -> str | None:
 
 def _reference_problems(
     path: Path,
-    parsed: _Parsed,
+    parsed: _Parsed[Module],
     module: Module,
     loaded_ids: set[str],
     known_ids: set[str],

@@ -134,7 +134,9 @@ class _Builder:
             if node.tag != _SEQ_TAG:
                 raise self._tag_error(node, loc)
             return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
-        return self._scalar(node, loc)
+        if isinstance(node, ScalarNode):
+            return self._scalar(node, loc)
+        raise self._tag_error(node, loc)  # no other kind of node is composed from text
 
     def _mapping(self, node: MappingNode, loc: Loc) -> dict[str, Any]:
         if node.tag != _MAP_TAG:

@@ -248,7 +248,7 @@ def _learner_rows(people: Sequence[Learner], cells: pd.DataFrame) -> pd.DataFram
     for user_id, status, moment in zip(cells["user_id"], cells["status"], cells["last_activity"], strict=True):
         passed[user_id] = passed.get(user_id, 0) + (status == Status.PASSED.value)
         started[user_id] = started.get(user_id, 0) + (status != Status.NOT_STARTED.value)
-        if not pd.isna(moment) and (last.get(user_id) is None or moment > last[user_id]):  # type: ignore[operator]
+        if not pd.isna(moment) and (last.get(user_id) is None or moment > last[user_id]):
             last[user_id] = moment
     rows = [
         (

@@ -257,7 +257,12 @@ class StatementBuilder:
         score = detail.get("score")
         best, worst = detail.get("best"), detail.get("worst")
         scaled = detail.get("scaled")
-        in_range = all(isinstance(v, int | float) for v in (score, best, worst)) and worst <= score <= best
+        in_range = (
+            isinstance(score, int | float)
+            and isinstance(best, int | float)
+            and isinstance(worst, int | float)
+            and worst <= score <= best
+        )
         result.update(
             _score(score if in_range else None, best if in_range else None, scaled, minimum=worst if in_range else None)
         )

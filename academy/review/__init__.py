@@ -38,7 +38,7 @@ def course_players(course: Course) -> dict[ScenarioKey, list[PlayerFigures]]:
 
 
 def _taught(module: Module) -> frozenset[str]:
-    return frozenset(fact.checklist for lesson in module.lessons for fact in lesson.facts if fact.checklist)
+    return frozenset(item for lesson in module.lessons for fact in lesson.facts if (item := fact.checklist))
 
 
 def review_course(course: Course, players: dict[ScenarioKey, list[PlayerFigures]] | None = None) -> list[Finding]:

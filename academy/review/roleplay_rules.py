@@ -298,7 +298,8 @@ def _echoes(out: _Scenario, ending_id: str, reaching: list[RunPath]) -> None:
     ending = scenario.endings[out.ending_index[ending_id]]
     text = content_words(" ".join(filter(None, [ending.title, ending.customer, ending.debrief])))
     on_paths = [set(path.steps) for path in reaching]
-    optional = set.union(*on_paths) - set.intersection(*on_paths)
+    first, *others = on_paths
+    optional = first.union(*others) - first.intersection(*others)
     own = _own_words(scenario)
     matches: list[tuple[int, str, int, list[str]]] = []
     for node_id, choice_index in sorted(optional, key=lambda step: (out.node_index[step[0]], step[1])):

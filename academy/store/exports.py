@@ -6,9 +6,10 @@ import dataclasses
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from enum import Enum
+from functools import partial
 from typing import Any
 
-from sqlalchemy import Connection, Select, delete, func, select
+from sqlalchemy import Connection, RowMapping, Select, delete, func, select
 
 from academy import auth
 from academy.auth import Role, Team, UnknownUserError, User
@@ -84,7 +85,7 @@ class ExportsMixin(ProgressMixin, AccountsMixin, StoreBase):
         while True:
             page = query.where(learning_records.c.seq > after).order_by(learning_records.c.seq).limit(batch_size)
             # Each batch is its own short read, so an export never holds a transaction open.
-            rows = self._read(lambda connection, page=page: connection.execute(page).mappings().all())
+            rows = self._read(partial(_all_rows, page))
             for row in rows:
                 yield _record_from(row)
             if len(rows) < batch_size:
@@ -261,7 +262,7 @@ class ExportsMixin(ProgressMixin, AccountsMixin, StoreBase):
 
     def _rows_for_users(self, query: Select[Any], user_column: Any, user_ids: Iterable[int] | None) -> list[Any]:
         if user_ids is None:
-            return self._read(lambda connection: connection.execute(query).mappings().all())
+            return self._read(partial(_all_rows, query))
         ids = ids_list(user_ids)
 
         def read(connection: Connection) -> list[Any]:
@@ -319,3 +320,7 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [jsonable(item) for item in value]
     return value
+
+
+def _all_rows(query: Select[Any], connection: Connection) -> list[RowMapping]:
+    return list(connection.execute(query).mappings().all())

@@ -132,10 +132,14 @@ class NewCertificate:
     expires_at: datetime | None
 
 
+# Letters a reader may type for the digits they look like.
+_LOOKALIKES = str.maketrans("OIL", "011")
+
+
 def normalise_code(code: str) -> str:
     """A code as typed (any case, dashes, spaces, O for 0) → as stored."""
     cleaned = "".join(code.split()).replace("-", "").upper()
-    return cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    return cleaned.translate(_LOOKALIKES)
 
 
 def format_code(code: str) -> str:
@@ -333,7 +337,7 @@ class ProgrammeMixin(StoreBase):
 
         def work(connection: Connection) -> Assignment:
             self._assignment_row(connection, assignment_id, for_update=True)
-            removed = []
+            removed: list[int] = []
             for part in chunks(chosen):
                 removed += connection.execute(
                     assignment_learners.delete()
