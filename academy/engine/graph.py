@@ -19,7 +19,14 @@ from academy.content.schema import Scenario
 from academy.engine import scenario_search
 from academy.engine._results import Result
 from academy.engine.scenario import TRUST
-from academy.engine.scenario_search import ScenarioAnalysis, analyse, reachable, strongly_connected, successors
+from academy.engine.scenario_search import (
+    ScenarioAnalysis,
+    StuckState,
+    analyse,
+    reachable,
+    strongly_connected,
+    successors,
+)
 
 PathPart = str | int
 
@@ -230,7 +237,7 @@ def _groups(members: Sequence[str], graph: Mapping[str, Sequence[str]]) -> list[
 
 
 def _conditional_problems(scenario: Scenario, analysis: ScenarioAnalysis | None) -> list[GraphProblem]:
-    stuck = {}
+    stuck: dict[str, StuckState] = {}
     for state in analysis.stuck if analysis else ():
         stuck.setdefault(state.node, state)
     problems = []

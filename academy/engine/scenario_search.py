@@ -13,7 +13,7 @@ One solver per scenario is cached (``solver_for``); its search is memoised and b
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,7 +89,7 @@ def strongly_connected(
     return {node: frozenset(other for other in reach[node] if node in reach.get(other, ())) | {node} for node in graph}
 
 
-def reachable(graph: Mapping[str, Sequence[str]], sources: Iterable[str]) -> set[str]:
+def reachable(graph: Mapping[str, Collection[str]], sources: Iterable[str]) -> set[str]:
     """Every node and target reachable through choices from any of ``sources`` (themselves included)."""
     seen = set(sources)
     frontier = list(seen)
