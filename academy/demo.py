@@ -22,6 +22,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from heapq import heappop, heappush
 from typing import Any
 
@@ -241,35 +242,38 @@ def _chance(skill: float, difficulty: float) -> float:
 # --- a learner's plan, session by session -------------------------------------------------
 
 
-def plan(actor: Actor, modules: list[Module]) -> Iterator[Callable[[], None]]:
+def plan(actor: Actor, modules: list[Module]) -> Iterator[Callable[[], object]]:
     """The learner's steps in order; the scheduler runs one to three of them per session."""
     persona = actor.persona
     for number, module in enumerate(modules[: persona.modules]):
         for lesson in module.lessons:
-            yield lambda module=module, lesson=lesson: actor.read_lesson(module, lesson.id)
+            yield partial(actor.read_lesson, module, lesson.id)
         for scenario in module.scenarios:
             give_up = 1 if actor.rng.random() < 0.1 else None
-            yield lambda module=module, scenario=scenario, give_up=give_up: actor.play(
-                module, scenario, give_up_after=give_up
-            )
+            yield partial(actor.play, module, scenario, give_up_after=give_up)
         bank = actor.course.bank_for(module)
         if bank is None:
             continue
         tries = bank.attempts or 4
         for _ in range(tries):
             outcome: list[bool | None] = []
-            yield lambda module=module, outcome=outcome: outcome.append(actor.take_quiz(module))
+            yield partial(_noting, outcome, partial(actor.take_quiz, module))
             if not outcome or outcome[0] is not False:
                 break
         if number == 0 and persona.kind == "finished" and module.scenarios:
             # Good learners replay a role-play to find the better ending.
-            yield lambda module=module: actor.play(module, module.scenarios[0])
+            yield partial(actor.play, module, module.scenarios[0])
     if persona.modules < len(modules):
         following = modules[persona.modules]
         for lesson in following.lessons[: persona.partial_lessons]:
-            yield lambda module=following, lesson=lesson: actor.read_lesson(module, lesson.id)
+            yield partial(actor.read_lesson, following, lesson.id)
         if persona.open_quiz:
-            yield lambda module=following: actor.take_quiz(module, stop_after=4)
+            yield partial(actor.take_quiz, following, stop_after=4)
+
+
+def _noting(outcome: list[bool | None], step: Callable[[], bool | None]) -> None:
+    """Run ``step`` and keep its result, so the plan can decide whether to try the quiz again."""
+    outcome.append(step())
 
 
 def _schedule(actors: list[Actor], modules: list[Module], now: datetime, rng: random.Random) -> None:
@@ -281,7 +285,7 @@ def _schedule(actors: list[Actor], modules: list[Module], now: datetime, rng: ra
     that one who was to finish everything catches up in that last session.
     """
     queue: list[tuple[datetime, int]] = []
-    plans: dict[int, Iterator[Callable[[], None]]] = {}
+    plans: dict[int, Iterator[Callable[[], object]]] = {}
     gaps: dict[int, timedelta] = {}
     ends: dict[int, datetime] = {}
     latest = now - timedelta(hours=4)  # room for a long last session before "now"
@@ -363,14 +367,14 @@ def populate(
     personas: list[tuple[NewAccount, Persona]] = []
     for team_number, team in enumerate(TEAMS):
         for slot in range(learners_per_team):
-            kind, skill, modules, partial, first, last, open_quiz = TEAM_MIX[slot % len(TEAM_MIX)]
+            kind, skill, module_count, partial_lessons, first, last, open_quiz = TEAM_MIX[slot % len(TEAM_MIX)]
             name = names[(team_number * learners_per_team + slot) % len(names)]
             username = _username(name, team_number * learners_per_team + slot, len(names))
             persona = Persona(
                 kind,
                 max(0.0, min(1.0, skill + rng.uniform(-0.05, 0.05))),
-                modules,
-                partial,
+                module_count,
+                partial_lessons,
                 rng.randint(*first),
                 rng.randint(*last),
                 open_quiz,
