@@ -7,7 +7,6 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
 from academy.auth import User
@@ -118,40 +117,36 @@ def certificates_section(user: User) -> None:
             "then, for you to renew it.",
             icon=":material/autorenew:",
         )
-    st.dataframe(_certificate_table(owned, now), hide_index=True, width="stretch")
-    _downloads(owned, now)
-
-
-def _certificate_table(owned: list[Certificate], now: datetime) -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            {
-                "Certificate": certificate.title,
-                "Issued": certificate.issued_at.date().isoformat(),
-                "Expires": certificate.expires_at.date().isoformat() if certificate.expires_at else "never",
-                "Status": CERTIFICATE_STATES[certificate.state(now)],
-                "Score": f"{certificate.score:.0%}" if certificate.score is not None else "–",
-                "Code": format_code(certificate.code),
-            }
-            for certificate in owned
-        ]
-    )
-
-
-def _downloads(owned: list[Certificate], now: datetime) -> None:
-    from academy.programme import certificate_pdf
-
     for certificate in owned:
-        if certificate.state(now) == "revoked":
-            continue
-        st.download_button(
-            f"Download: {certificate.title} ({certificate.issued_at.date().isoformat()})",
-            data=lambda c=certificate: certificate_pdf.render(c, verify_url=certificate_pdf.verify_url(c.code)),
-            file_name=f"certificate-{certificate.code}.pdf",
-            mime="application/pdf",
-            icon=":material/download:",
-            key=f"certificate-{certificate.code}",
-        )
+        _certificate_card(certificate, now)
+
+
+def _certificate_card(certificate: Certificate, now: datetime) -> None:
+    state = certificate.state(now)
+    with st.container(border=True, key=f"certificate-card-{certificate.code}"):
+        title, badge = st.columns([4, 1], vertical_alignment="center")
+        title.markdown(f"**{plain(certificate.title)}**")
+        colour = {"valid": "green", "expired": "orange", "revoked": "red"}[state]
+        badge.badge(CERTIFICATE_STATES[state], color=colour)
+        facts = [f"issued {day(certificate.issued_at.date())}"]
+        if certificate.expires_at is not None:
+            facts.append(f"{'expired' if state == 'expired' else 'valid until'} {day(certificate.expires_at.date())}")
+        if certificate.score is not None:
+            facts.append(f"score {certificate.score:.0%}")
+        if certificate.cycle > 1:
+            facts.append(f"renewal {certificate.cycle - 1}")
+        st.caption(" · ".join(facts) + f" · code {format_code(certificate.code)}")
+        if state != "revoked":
+            from academy.programme import certificate_pdf
+
+            st.download_button(
+                f"Download: {certificate.title} ({certificate.issued_at.date().isoformat()})",
+                data=lambda c=certificate: certificate_pdf.render(c, verify_url=certificate_pdf.verify_url(c.code)),
+                file_name=f"certificate-{certificate.code}.pdf",
+                mime="application/pdf",
+                icon=":material/download:",
+                key=f"certificate-{certificate.code}",
+            )
 
 
 def timezone_setting(user: User) -> None:
