@@ -303,3 +303,36 @@ def test_passing_through_the_learning_actions_issues_the_certificate_at_once(
 
     (certificate,) = store.certificates_for([org.a1.id])
     assert (certificate.title, certificate.issued_at, certificate.score) == ("Promises", clock.now, 1.0)
+
+
+def test_a_new_cycle_gives_the_quiz_its_full_attempt_allowance_again(store: Store, org: Org, clock: FakeClock) -> None:
+    from academy import learning
+    from academy.store import AttemptLimitError
+
+    bank = course().bank_for(course().module("promise-keeping"))
+    assert bank is not None
+    assert bank.attempts == 3
+    store.create_assignment(
+        actor_id=org.admin.id,
+        title="Promises",
+        modules=["promise-keeping"],
+        learner_ids=[org.a1.id, org.a2.id],
+        due_on=date(2026, 3, 31),
+        days_allowed=14,
+        recert_months=1,
+    )
+    for user in (org.a1, org.a2):
+        quiz(store, user, "promise-keeping", [0.0, 0.0, 0.0])
+        quiz(store, user, "promise-keeping", [0.0, 0.0, 0.0])
+        quiz(store, user, "promise-keeping", [1.0, 1.0, 1.0])
+    standing.sync_certificates(store, [org.a1.id, org.a2.id], course(), clock.now)
+    assert learning.attempt_allowance(store, course(), org.a1.id, "promise-keeping") == (3, 3)
+    with pytest.raises(AttemptLimitError):
+        learning.start_quiz(store, course(), org.a1.id, "promise-keeping")
+
+    clock.now = datetime(2026, 4, 3, 9, 0, tzinfo=UTC)  # the one-month certificates have expired
+    assert learning.attempt_allowance(store, course(), org.a1.id, "promise-keeping") == (0, 3)
+    fourth = learning.start_quiz(store, course(), org.a1.id, "promise-keeping")
+
+    assert fourth.number == 4
+    assert learning.attempt_allowance(store, course(), org.a1.id, "promise-keeping") == (1, 3)

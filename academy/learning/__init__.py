@@ -9,7 +9,7 @@ wherever the action came from). No Streamlit here.
 Lessons    ``view_lesson``, ``complete_lesson``
 Quizzes    ``start_quiz``, ``answer_question`` (the last answer grades and closes the
            attempt), ``finish_quiz``; reading: ``attempt_questions``, ``review``,
-           ``attempt_scaled``
+           ``attempt_scaled``, ``attempt_allowance``
 Role-plays ``start_roleplay``, ``choose`` (the choice that reaches an ending closes the
            run), ``finish_roleplay``, ``abandon_roleplay``, ``restart_roleplay``;
            reading: ``run_state``
@@ -25,6 +25,7 @@ from academy.learning.errors import ContentChangedError, InvalidResponseError, L
 from academy.learning.lessons import complete_lesson, view_lesson
 from academy.learning.quizzes import (
     answer_question,
+    attempt_allowance,
     attempt_questions,
     attempt_scaled,
     finish_quiz,
@@ -50,6 +51,7 @@ __all__ = [
     "NotInCourseError",
     "abandon_roleplay",
     "answer_question",
+    "attempt_allowance",
     "attempt_questions",
     "attempt_scaled",
     "choose",

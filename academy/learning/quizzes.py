@@ -12,6 +12,7 @@ from academy.engine import quiz as engine
 from academy.learning._lookup import bank_of, module_of
 from academy.learning.errors import ContentChangedError, InvalidResponseError, NotInCourseError
 from academy.learning.rules import after_step, module_rule
+from academy.programme.standing import cycle_opened
 from academy.store import Attempt, NotFoundError, QuizGrade, Store
 
 
@@ -26,9 +27,25 @@ def start_quiz(store: Store, course: Course, user_id: int, module_id: str, *, se
     bank = bank_of(course, module)
     seed = engine.new_seed() if seed is None else seed
     drawn = [entry.question_id for entry in engine.draw(bank, seed)]
-    return store.start_attempt(
-        user_id, module.id, bank.id, seed, drawn, course.versions[module.id], limit=bank.attempts
-    )
+    limit = bank.attempts
+    if limit is not None:  # the store counts every attempt ever; a new cycle's count starts again
+        used, _ = attempt_allowance(store, course, user_id, module.id)
+        limit += len(store.attempts(user_id, module.id, answers=False)) - used
+    return store.start_attempt(user_id, module.id, bank.id, seed, drawn, course.versions[module.id], limit=limit)
+
+
+def attempt_allowance(store: Store, course: Course, user_id: int, module_id: str) -> tuple[int, int | None]:
+    """(attempts used, attempts allowed; None for no limit) at the module's quiz.
+
+    When an assignment's recertification opened a new cycle for the module, only the
+    attempts started since count: the learner gets the quiz's full allowance again.
+    """
+    module = module_of(course, module_id)
+    bank = bank_of(course, module)
+    attempts = store.attempts(user_id, module.id, answers=False)
+    opened = cycle_opened(store, user_id, module.id) if bank.attempts is not None else None
+    used = sum(1 for attempt in attempts if opened is None or attempt.started_at >= opened)
+    return used, bank.attempts
 
 
 def attempt_questions(course: Course, attempt: Attempt) -> list[tuple[Question, engine.DrawnQuestion]]:

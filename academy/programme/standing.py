@@ -266,3 +266,17 @@ def after_module_passed(store: Store, course: Course, user_id: int, module_id: s
     if summary is None or summary.status != "passed":
         return []
     return sync_certificates(store, [user_id], course)
+
+
+def cycle_opened(store: Store, user_id: int, module_id: str, now: datetime | None = None) -> datetime | None:
+    """When the learner's current recertification cycle for ``module_id`` opened (None: first cycle).
+
+    Quiz attempts made before it do not count against the quiz's attempt limit in the new cycle.
+    """
+    opened = [
+        cycle.opened_at
+        for item in learner_standings(store, user_id, now)
+        for cycle in item.cycles
+        if module_id in cycle.modules and cycle.opened_at is not None
+    ]
+    return max(opened, default=None)

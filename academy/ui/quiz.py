@@ -65,8 +65,7 @@ def _overview(user: User, module: Module, bank: QuizBank, attempts: list[Attempt
         st.divider()
     st.subheader(md(bank.title), anchor=False)
     questions = min(bank.draw, len(bank.questions))
-    limit = bank.attempts
-    used = len(attempts)
+    used, limit = learning.attempt_allowance(session.store(), session.course(), user.id, module.id)
     st.caption(
         f"{questions} questions drawn from a bank of {len(bank.questions)} · pass mark {module.pass_mark:.0%} · "
         + (f"attempt {min(used + 1, limit)} of {limit}" if limit else "unlimited attempts")
