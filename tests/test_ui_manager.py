@@ -208,6 +208,7 @@ def test_the_xapi_export_covers_only_the_managers_team(demo_store: Store) -> Non
     assert not at.exception
     members = demo_store.team_members(_team_id(demo_store, "Front desk"))
     expected = sum(len(list(demo_store.records(user_id=user.id))) for user in members)
+    expected += len(demo_store.certificates_for([user.id for user in members]))  # one statement each
     assert f"{expected} statements ready." in at.success[0].value
 
 

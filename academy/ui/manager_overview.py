@@ -31,11 +31,11 @@ def render() -> None:
         )
         return
     _headline(overview)
-    manager_assign.assignment_section(scope, team_ids)
     st.subheader(":material/grid_on: Progress by learner and module", anchor=False)
     st.caption("Each cell: status today and best quiz score. Pick a row to open the learner.")
     _matrix(overview)
     widgets.csv_download(overview.export_frame, "team-matrix.csv", "Download the matrix (CSV)", key="matrix-csv")
+    manager_assign.assignment_section(scope, team_ids)
     st.subheader(":material/task_alt: Completion per module", anchor=False)
     st.altair_chart(_completion_chart(overview), width="stretch")
     st.subheader(":material/bar_chart: Quiz scores", anchor=False)
