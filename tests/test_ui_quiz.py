@@ -132,6 +132,51 @@ def test_a_failed_attempt_says_so_and_the_review_explains(world: World) -> None:
     assert "Start a new attempt" in [element.label for element in at.button]
 
 
+def one_pair_right(asked: Question) -> dict[str, str]:
+    """A matching answer with the first pair right and the others swapped among themselves."""
+    ids = list(engine.correct_response(asked))
+    rest = ids[1:]
+    return {ids[0]: ids[0], **{left: rest[(number + 1) % len(rest)] for number, left in enumerate(rest)}}
+
+
+def test_the_review_shows_partial_credit_as_people_write_it(world: World) -> None:
+    """Once "(0.333333 / 1)"."""
+    learner = world.user("ana")
+    at = start(world, learner)
+    for _ in open_attempt(world, learner).drawn:
+        attempt = open_attempt(world, learner)
+        asked = question(world, attempt.next_question)
+        fill(at, attempt, asked, one_pair_right(asked) if asked.type == "matching" else wrong_response(asked))
+        submit(at)
+    matching = next(item for item in at.expander if "Match each part" in item.label)
+    assert matching.label.endswith("(0.33 of 1 point)")
+    assert not any("0.333" in item.label for item in at.expander)
+
+
+def test_the_review_marks_the_right_answer_right_even_when_not_chosen(world: World) -> None:
+    """Once "✗ False — correct answer": the icon followed "chosen equals correct"."""
+    learner = world.user("ana")
+    at = start(world, learner)
+    for _ in open_attempt(world, learner).drawn:
+        answer_shown_question(world, at, learner, right=False)
+    true_false = next(candidate for candidate in question_bank(world) if candidate.type == "true_false")
+    correct_label = "True" if true_false.answer else "False"
+    chosen_label = "False" if true_false.answer else "True"
+    lines = texts(at).splitlines()
+    correct_line = next(line for line in lines if line.startswith("- ") and f"**{correct_label}**" in line)
+    chosen_line = next(line for line in lines if line.startswith("- ") and f"**{chosen_label}**" in line)
+    assert correct_line.startswith("- :green[:material/check:]")
+    assert "correct answer" in correct_line
+    assert chosen_line.startswith("- :red[:material/close:]")
+    assert "(your choice)" in chosen_line
+
+
+def question_bank(world: World) -> list[Question]:
+    bank = world.course.bank_for(world.course.module(MODULE))
+    assert bank is not None
+    return list(bank.questions)
+
+
 def test_a_new_session_resumes_at_the_same_question_in_the_same_order(world: World) -> None:
     learner = world.user("ana")
     at = start(world, learner)

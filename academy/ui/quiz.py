@@ -27,7 +27,7 @@ from academy.content.schema import (
 )
 from academy.engine import quiz as engine
 from academy.store import Attempt, AttemptClosedError, AttemptLimitError
-from academy.ui import navigation, progress_view, session, widgets
+from academy.ui import navigation, progress_view, session, widgets, words
 from academy.ui.navigation import LEARNERS, PageSpec
 from academy.ui.text import course as md
 
@@ -282,7 +282,7 @@ def _result(module: Module, bank: QuizBank, attempt: Attempt) -> None:
     scaled = learning.attempt_scaled(attempt) or 0.0
     st.subheader(f":material/scoreboard: Attempt {attempt.number}: your result", anchor=False)
     score, verdict = st.columns(2)
-    score.metric("Score", f"{scaled:.0%}", help=f"{attempt.score:g} of {attempt.max_score:g} points")
+    score.metric("Score", f"{scaled:.0%}", help=words.points(attempt.score, attempt.max_score))
     verdict.metric("Pass mark", f"{module.pass_mark:.0%}")
     if attempt.passed:
         st.success(
@@ -307,7 +307,7 @@ def _review(number: int, question: Question, scored: engine.ScoredAnswer) -> Non
         if scored.correct
         else (":material/adjust:" if scored.points > 0 else ":material/cancel:")
     )
-    with st.expander(f"{mark} {number}. {md(question.prompt)} ({scored.points:g} / {scored.max_points:g})"):
+    with st.expander(f"{mark} {number}. {md(question.prompt)} ({words.points(scored.points, scored.max_points)})"):
         st.markdown(f"**Your answer:** {md(engine.describe_response(question, scored.response))}")
         st.markdown("\n".join(_feedback_line(line) for line in scored.feedback))
         st.info(md(question.explanation), icon=":material/school:")
@@ -315,8 +315,16 @@ def _review(number: int, question: Question, scored: engine.ScoredAnswer) -> Non
         st.caption(f"Source: {md(sources)}")
 
 
+RIGHT, WRONG, NEUTRAL = ":green[:material/check:]", ":red[:material/close:]", ":gray[:material/remove:]"
+
+
 def _feedback_line(line: engine.FeedbackLine) -> str:
-    icon = ":green[:material/check:]" if line.right else ":red[:material/close:]"
+    if line.selected is None:  # ordering, matching, numeric: was this part placed or given right
+        icon = RIGHT if line.right else WRONG
+    elif line.correct:  # a correct option is marked right, picked or not (not picked: "correct answer" says so)
+        icon = RIGHT
+    else:  # a wrong option is marked wrong only where the learner chose it
+        icon = WRONG if line.selected else NEUTRAL
     parts = [f"- {icon} **{md(line.text)}**"]
     if line.selected:
         parts.append("*(your choice)*")
