@@ -57,6 +57,9 @@ def signed_out_pages(form: navigation.PageSpec) -> list[StreamlitPage]:
 
 
 def main() -> None:
+    # The favicon before st.navigation: else the browser shows each page's Material icon, which it
+    # fetches from Google's font CDN (an error offline or on an intranet).
+    st.set_page_config(page_title=APP_TITLE, page_icon=str(FAVICON))
     store = session.store()
     user = session.current_user()
     wide = False
@@ -72,7 +75,7 @@ def main() -> None:
     else:
         page = st.navigation(signed_out_pages(signin.SIGN_IN), position="hidden")
     # Once, after the page is known, so each page gets its own layout from the first paint.
-    st.set_page_config(page_title=APP_TITLE, page_icon=str(FAVICON), layout="wide" if wide else "centered")
+    st.set_page_config(layout="wide" if wide else "centered")
     cookie_script = session.cookie_script()
     if cookie_script:  # just signed in or out: give this browser its session cookie, or take it away
         st.html(cookie_script, unsafe_allow_javascript=True)

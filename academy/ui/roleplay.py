@@ -17,13 +17,17 @@ from academy.content.outcomes import outcome_kind
 from academy.content.schema import Module, Node, Scenario
 from academy.engine import roleplay as engine
 from academy.store import InvalidActionError, Run, RunClosedError
-from academy.ui import navigation, session, widgets
+from academy.ui import navigation, session, widgets, words
 from academy.ui.navigation import LEARNERS, PageSpec
 from academy.ui.text import course as md
 
 URL = "roleplay"
 CUSTOMER_AVATAR = ":material/person:"
 REP_AVATAR = ":material/support_agent:"
+# The newest customer line (or the debrief) sits in a container with this key; after a decision the
+# page scrolls it to the top, so on a phone the reply and the next choices are not below the fold.
+LATEST = "roleplay-latest"
+JUST_CHOSE = "roleplay-just-chose"
 
 
 def render() -> None:
@@ -93,6 +97,7 @@ def _play(scenario: Scenario, run: Run) -> None:
         st.rerun()
     _choices(run, scenario, state)
     _restart_button(run)
+    _bring_latest_into_view(len(state.path))
 
 
 def _trust_meter(trust: int) -> None:
@@ -124,7 +129,8 @@ def _transcript(scenario: Scenario, state: engine.RunState) -> None:
             else:
                 st.caption(feedback)
     if not state.finished:
-        _customer_says(scenario, state.node)
+        with st.container(key=LATEST):
+            _customer_says(scenario, state.node)
 
 
 def _choices(run: Run, scenario: Scenario, state: engine.RunState) -> None:
@@ -150,6 +156,26 @@ def _choose(run: Run, index: int) -> None:
     # page shows what the store holds now.
     with contextlib.suppress(RunClosedError, InvalidActionError):
         learning.choose(session.store(), session.course(), run, index)
+    st.session_state[JUST_CHOSE] = True
+
+
+def _bring_latest_into_view(step: int) -> None:
+    """Once per decision: scroll the newest customer line (or the debrief) to the top of the window.
+
+    Streamlit keeps the scroll position across reruns, which on a phone leaves the learner
+    looking at the reply they pressed while the customer's answer and the next choices grow
+    below the fold. The script is fixed text (the step only makes each one new)."""
+    if not st.session_state.pop(JUST_CHOSE, False):
+        return
+    st.html(
+        f"""<script>/* step {step} */
+        requestAnimationFrame(() => setTimeout(() => {{
+          const latest = document.querySelector(".st-key-{LATEST}");
+          if (latest) latest.scrollIntoView({{block: "start"}});
+        }}, 50));
+        </script>""",
+        unsafe_allow_javascript=True,
+    )
 
 
 def _restart_button(run: Run) -> None:
@@ -176,14 +202,16 @@ def _show_finished(user: User, module: Module, scenario: Scenario, finished: lis
     if not state.finished:
         return
     _debrief(scenario, engine.debrief(scenario, state), len(finished), best_score)
+    _bring_latest_into_view(len(state.path))
 
 
 def _debrief(scenario: Scenario, debrief: engine.Debrief, runs: int, best_score: float) -> None:
     ending = debrief.ending
-    st.subheader(f":material/flag: Debrief: {md(ending.title)}", anchor=False)
-    if ending.customer:
-        with st.chat_message("customer", avatar=CUSTOMER_AVATAR):
-            st.markdown(f"**{md(scenario.customer.name)}:** {md(ending.customer)}")
+    with st.container(key=LATEST):
+        st.subheader(f":material/flag: Debrief: {md(ending.title)}", anchor=False)
+        if ending.customer:
+            with st.chat_message("customer", avatar=CUSTOMER_AVATAR):
+                st.markdown(f"**{md(scenario.customer.name)}:** {md(ending.customer)}")
     _outcome_banner(debrief.outcome, md(ending.debrief))
     score, trust = st.columns(2)
     # Raw points can be negative, so the headline is the share of the way from worst to best.
@@ -195,7 +223,7 @@ def _debrief(scenario: Scenario, debrief: engine.Debrief, runs: int, best_score:
     score.caption(f"{debrief.score:+d} points; best possible {debrief.best:+d}, worst {debrief.worst:+d}")
     trust.metric("Final trust", f"{debrief.trust} / 100")
     if runs > 1:
-        st.caption(f"Your best over {runs} runs: {best_score:g} of {debrief.best}.")
+        st.caption(f"Your best over {runs} runs: {words.number(best_score)} of {debrief.best}.")
     st.subheader(":material/alt_route: Your decisions", anchor=False)
     for number, decision in enumerate(debrief.decisions, start=1):
         _decision(scenario, number, decision)
