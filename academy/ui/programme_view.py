@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
+from typing import Literal
 
 import streamlit as st
 
@@ -20,7 +22,8 @@ from academy.ui import session
 from academy.ui.text import course as md
 from academy.ui.text import plain
 
-STATE_COLOURS = {
+Colour = Literal["red", "orange", "blue", "green"]
+STATE_COLOURS: dict[DueState, Colour] = {
     DueState.DONE: "green",
     DueState.ON_TRACK: "blue",
     DueState.DUE_SOON: "orange",
@@ -33,6 +36,7 @@ STATE_ICONS = {
     DueState.OVERDUE: ":material/error:",
 }
 CERTIFICATE_STATES = {"valid": "Valid", "expired": "Expired", "revoked": "Revoked"}
+CERTIFICATE_COLOURS: dict[str, Colour] = {"valid": "green", "expired": "orange", "revoked": "red"}
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -126,8 +130,7 @@ def _certificate_card(certificate: Certificate, now: datetime) -> None:
     with st.container(border=True, key=f"certificate-card-{certificate.code}"):
         title, badge = st.columns([4, 1], vertical_alignment="center")
         title.markdown(f"**{plain(certificate.title)}**")
-        colour = {"valid": "green", "expired": "orange", "revoked": "red"}[state]
-        badge.badge(CERTIFICATE_STATES[state], color=colour)
+        badge.badge(CERTIFICATE_STATES[state], color=CERTIFICATE_COLOURS[state])
         facts = [f"issued {day(certificate.issued_at.date())}"]
         if certificate.expires_at is not None:
             facts.append(f"{'expired' if state == 'expired' else 'valid until'} {day(certificate.expires_at.date())}")
@@ -137,16 +140,21 @@ def _certificate_card(certificate: Certificate, now: datetime) -> None:
             facts.append(f"renewal {certificate.cycle - 1}")
         st.caption(" · ".join(facts) + f" · code {format_code(certificate.code)}")
         if state != "revoked":
-            from academy.programme import certificate_pdf
-
             st.download_button(
                 f"Download: {certificate.title} ({certificate.issued_at.date().isoformat()})",
-                data=lambda c=certificate: certificate_pdf.render(c, verify_url=certificate_pdf.verify_url(c.code)),
+                data=partial(_pdf, certificate),
                 file_name=f"certificate-{certificate.code}.pdf",
                 mime="application/pdf",
                 icon=":material/download:",
                 key=f"certificate-{certificate.code}",
             )
+
+
+def _pdf(certificate: Certificate) -> bytes:
+    # Imported here: fpdf loads only when someone downloads a certificate.
+    from academy.programme import certificate_pdf
+
+    return certificate_pdf.render(certificate, verify_url=certificate_pdf.verify_url(certificate.code))
 
 
 def timezone_setting(user: User) -> None:
