@@ -5,7 +5,10 @@ the ASGI server: an ``st.App`` with the academy's own routes (``/healthz``, the 
 cookie) and middleware (security headers) next to Streamlit's. Run by that server as the
 page script (``__name__ == "__main__"``, on every rerun), it draws the pages.
 
-Who is signed in decides which pages exist for this session: a first run offers only
+Who is signed in is a session in the store (``academy.ui.session``): the page that signed in
+holds it, and hands the browser an HttpOnly cookie for later reloads, tabs and servers
+(``session.cookie_script``; docs/operations.md tells how and why). It decides which pages
+exist for this session: a first run offers only
 "Create the administrator", a signed-out visitor only "Sign in", and a signed-in user
 the pages their role may open (``academy.ui.navigation``). Any other URL path falls back
 to the default page, so no address reaches a page the role may not see. Signed out, every

@@ -191,9 +191,10 @@ def test_a_session_ended_elsewhere_signs_the_page_out_at_its_next_run(world: Wor
     assert USER_KEY not in at.session_state
 
 
-def test_signing_out_ends_the_session_and_forgets_the_cookie(world: World) -> None:
+def test_signing_out_ends_every_session_of_the_account_and_forgets_the_cookie(world: World) -> None:
     world.user("chief", "admin")
     learner = world.user("ana")
+    world.store.start_session(learner.id, address="198.51.100.2")  # her phone
     at = sign_in(world.app(), "ana", PASSWORD)
     button(at.sidebar, "Sign out").click().run()
 

@@ -150,13 +150,11 @@ class SignInMixin(AccountsMixin):
         return seconds
 
     def _release(self, connection: Connection, reservation: _Reservation, user_id: int, new_hash: str | None) -> None:
-        """The password was right: the name's count goes; the address gets its reserved try back."""
-        if reservation.name:
-            connection.execute(
-                delete(sign_in_throttle).where(
-                    sign_in_throttle.c.scope == USER_SCOPE, sign_in_throttle.c.key == reservation.name
-                )
-            )
+        """The password was right: the name's count goes; the address gets its reserved try back.
+
+        Rows are touched in the reservation's order (address, then name), so a release and a
+        reservation running at once on PostgreSQL never wait for each other in a circle.
+        """
         if reservation.address:
             # Only the one reserved try: signing in to one's own account must not wipe the
             # failures an address ran up against other names.
@@ -173,6 +171,12 @@ class SignInMixin(AccountsMixin):
                     locked_until=case(
                         (failures < auth.ADDRESS_FREE_FAILURES, None), else_=sign_in_throttle.c.locked_until
                     ),
+                )
+            )
+        if reservation.name:
+            connection.execute(
+                delete(sign_in_throttle).where(
+                    sign_in_throttle.c.scope == USER_SCOPE, sign_in_throttle.c.key == reservation.name
                 )
             )
         if new_hash is not None:  # argon2 parameters were raised since this hash was made

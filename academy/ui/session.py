@@ -121,10 +121,14 @@ def sign_in(user: User) -> None:
 
 
 def sign_out() -> None:
-    """End this session (the account's other sessions stay) and forget the cookie in this browser."""
-    session_id = st.session_state.get(SESSION_KEY)
-    if session_id is not None:
-        store().end_session(int(session_id))
+    """End every session of the signed-in account (each tab, browser and device), and forget the cookie here.
+
+    All of them, not only this one: signing out is how a person makes sure a shared or lost
+    device is no longer signed in as them.
+    """
+    user_id = st.session_state.get(USER_KEY)
+    if user_id is not None:
+        store().end_sessions(int(user_id))
     _clear_state()
     st.session_state[FORGET_COOKIE_KEY] = True
 
