@@ -123,3 +123,20 @@ def test_a_broken_path_is_reported_with_its_line_and_the_others_still_load(tmp_p
     assert any(m.startswith(f"{unknown}:6:5: modules[1]: no module 'no-such-module'") for m in messages), messages
     assert any(m.startswith(f"{typo}:5:1") for m in messages), messages
     assert any("listed twice" in m for m in messages), messages
+
+
+def test_validate_checks_the_learning_paths_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from academy.cli import main
+
+    (tmp_path / "bad.yaml").write_text("schema_version: 1\nid: bad\ntitle: Bad\nmodules: [nope]\n")
+    monkeypatch.setenv("ACADEMY_PATHS_DIR", str(tmp_path))
+
+    assert main(["validate"]) == 1
+
+    err = capsys.readouterr().err
+    assert f"{tmp_path / 'bad.yaml'}:4:11: modules[0]: no module 'nope'" in err
+    monkeypatch.delenv("ACADEMY_PATHS_DIR")
+    assert main(["validate"]) == 0
+    assert "ok    path new-starter: 3 modules, one certificate" in capsys.readouterr().out

@@ -82,6 +82,7 @@ def test_validate_and_course_doc_read_the_configured_folders(
     shutil.copy(settings.DEFAULT_QUIZZES_DIR / "orientation.yaml", quizzes)
     monkeypatch.setenv(settings.LESSONS_DIR_ENV, str(lessons))
     monkeypatch.setenv(settings.QUIZZES_DIR_ENV, str(quizzes))
+    monkeypatch.setenv(settings.PATHS_DIR_ENV, str(tmp_path / "paths"))  # the shipped paths name other modules
 
     assert main(["validate"]) == 0
     validated = capsys.readouterr().out

@@ -12,6 +12,7 @@ from academy.cli.common import Subparsers, course_folders
 from academy.cli.errors import CommandError
 from academy.content.schema import Course, Module, QuizBank
 from academy.course.loader import LoadResult, load_course, load_paths
+from academy.programme.paths import PathsResult, load_learning_paths
 from academy.reports.course_doc import render_course_doc
 
 
@@ -61,6 +62,16 @@ def module_summary(course: Course, module: Module) -> str:
     )
 
 
+def report_learning_paths(result: PathsResult) -> int:
+    """The learning paths (``paths/``) as ``validate`` shows modules: one line each, or every problem."""
+    for path in result.paths:
+        certificate = "one certificate" if path.certificate == "path" else "a certificate per module"
+        print(f"ok    path {path.id}: {len(path.modules)} modules, {certificate}")
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    return 1 if result.problems else 0
+
+
 def report(result: LoadResult) -> int:
     for module in result.course.modules:
         print(f"ok    {module_summary(result.course, module)}")
@@ -78,7 +89,8 @@ def report(result: LoadResult) -> int:
 
 def run_validate(args: argparse.Namespace) -> int:
     if not args.paths:
-        return report(load_course(*course_folders()))
+        result = load_course(*course_folders())
+        return max(report(result), report_learning_paths(load_learning_paths(result.course)))
     missing = [str(path) for path in args.paths if not path.exists()]
     if missing:
         raise CommandError(f"{', '.join(missing)}: no such file or folder")
