@@ -83,7 +83,7 @@ def _add_user(teams: list[Team]) -> None:
     if not submitted:
         return
     with message.container():
-        user = create_account(username, password, confirmation, display_name=display_name, role=role)
+        user = create_account(username, password, confirmation, display_name=display_name, role=role or Role.LEARNER)
     if user is None:
         return
     store = session.store()

@@ -282,7 +282,7 @@ def _result(module: Module, bank: QuizBank, attempt: Attempt) -> None:
     scaled = learning.attempt_scaled(attempt) or 0.0
     st.subheader(f":material/scoreboard: Attempt {attempt.number}: your result", anchor=False)
     score, verdict = st.columns(2)
-    score.metric("Score", f"{scaled:.0%}", help=words.points(attempt.score, attempt.max_score))
+    score.metric("Score", f"{scaled:.0%}", help=words.points(attempt.score or 0.0, attempt.max_score or 0.0))
     verdict.metric("Pass mark", f"{module.pass_mark:.0%}")
     if attempt.passed:
         st.success(
