@@ -34,6 +34,7 @@ def render() -> None:
         _module_table(modules, summaries, attempts),
         hide_index=True,
         width="stretch",
+        placeholder="–",  # a module never opened has no last activity: a dash, not "None"
         # Short headings with the detail in their help, so every column fits a laptop screen (the
         # overall progress bar is the catalog's; here the parts it is made of).
         column_config={
