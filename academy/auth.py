@@ -26,6 +26,8 @@ from functools import lru_cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from academy import settings
+
 
 class Role(StrEnum):
     LEARNER = "learner"
@@ -278,7 +280,7 @@ HASH_SLOTS_ENV = "ACADEMY_SIGN_IN_HASHES"
 
 def default_hash_slots() -> int:
     """Half the cores (at least one): each hash takes a core and 64 MiB, and learners need the rest."""
-    configured = os.environ.get(HASH_SLOTS_ENV, "").strip()
+    configured = settings.value(HASH_SLOTS_ENV).strip()
     if configured.isdigit() and int(configured) > 0:
         return int(configured)
     return max(1, (os.cpu_count() or 2) // 2)
@@ -341,7 +343,7 @@ class SessionPolicy:
 
 
 def _hours_from_env(name: str, default: timedelta, *, unit: timedelta) -> timedelta:
-    raw = os.environ.get(name, "").strip()
+    raw = settings.value(name).strip()
     if not raw:
         return default
     try:

@@ -10,7 +10,6 @@ code travels in a request body, never a URL; the route refuses other sites' requ
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
@@ -19,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from academy import settings
 from academy.store import Store
 
 logger = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ def same_origin(request: Request) -> bool:
     origin = request.headers.get("origin")
     if origin is None:
         return request.headers.get("sec-fetch-site") == "same-origin"
-    allowed = {item.strip().rstrip("/") for item in os.environ.get(ALLOWED_ORIGINS_ENV, "").split(",") if item.strip()}
+    allowed = {item.strip().rstrip("/") for item in settings.value(ALLOWED_ORIGINS_ENV).split(",") if item.strip()}
     if origin.rstrip("/") in allowed:
         return True
     # Host, not scheme: behind a TLS proxy the app itself sees plain http.
@@ -67,7 +67,7 @@ def same_origin(request: Request) -> bool:
 
 def cookie_secure(request: Request) -> bool:
     """``Secure`` on the cookie: $ACADEMY_COOKIE_SECURE=true|false, else when the request came over HTTPS."""
-    setting = os.environ.get(COOKIE_SECURE_ENV, "auto").strip().lower()
+    setting = settings.value(COOKIE_SECURE_ENV, "auto").strip().lower()
     if setting in {"1", "true", "yes", "always"}:
         return True
     if setting in {"0", "false", "no", "never"}:
