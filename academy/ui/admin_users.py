@@ -80,7 +80,7 @@ def _add_user(teams: list[Team]) -> None:
             placeholder=no_teams,
         )
         submitted = st.form_submit_button("Add user", type="primary", icon=":material/person_add:")
-    if not submitted:
+    if not submitted or role is None:  # a selectbox with options always has a choice
         return
     with message.container():
         user = create_account(username, password, confirmation, display_name=display_name, role=role or Role.LEARNER)

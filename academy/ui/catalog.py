@@ -11,6 +11,7 @@ from academy.store import Attempt, ModuleSummary, Run
 from academy.ui import navigation, programme_view, progress_view, session, words
 from academy.ui.navigation import LEARNERS, PageSpec
 from academy.ui.text import course as md
+from academy.ui.widgets import BadgeColour
 
 URL = "catalog"
 
@@ -78,8 +79,9 @@ def _target(
     return learning_progress.resume_target(module, summary, completed, open_attempt, open_runs, has_quiz)
 
 
-def _status_colour(status: object) -> str:
-    return {"passed": "green", "in_progress": "orange"}.get(str(status), "gray")
+def _status_colour(status: object) -> BadgeColour:
+    colours: dict[str, BadgeColour] = {"passed": "green", "in_progress": "orange"}
+    return colours.get(str(status), "gray")
 
 
 PAGES = [

@@ -107,7 +107,7 @@ def _review(result: LoadResult, user: User) -> None:
             st.success("The review has nothing to report.", icon=":material/verified:")
 
 
-_FINDING_COLUMNS: dict[str, object] = {
+_FINDING_COLUMNS: widgets.Columns = {
     "severity": st.column_config.TextColumn("Severity", width="small"),
     "rule": st.column_config.TextColumn("Rule"),
     "file": st.column_config.TextColumn("File"),

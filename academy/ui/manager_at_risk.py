@@ -46,12 +46,10 @@ def render() -> None:
     order = st.segmented_control("Sort", list(SORTS), default=first, key="at-risk-sort")
     columns, ascending = SORTS[order or first]
     table = table.sort_values(columns, ascending=ascending, ignore_index=True)
-    picked = widgets.table(
+    picked = widgets.row_picker(
         table.assign(learner=table["display_name"] + " (" + table["username"] + ")")[
             ["learner", "reasons", "days_inactive", "most_failures", "last_activity", "teams"]
         ],
-        on_select="rerun",
-        selection_mode="single-row",
         key="at-risk-table",
         column_config={
             "learner": st.column_config.TextColumn("Learner", width=220),
@@ -62,7 +60,7 @@ def render() -> None:
             "most_failures": st.column_config.NumberColumn("Failed attempts", help="Most failed attempts at one quiz"),
         },
     )
-    rows = picked.selection.rows if picked is not None else []  # type: ignore[attr-defined]
+    rows = picked.selection.rows
     if rows:
         navigation.go("learner", learner=str(int(table["user_id"].iloc[rows[0]])))
     widgets.csv_download(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import altair as alt
 import streamlit as st
 
@@ -10,6 +12,9 @@ from academy.reports.overview import STATUS_LABELS, TeamOverview, team_overview
 from academy.ui import manager_assign, navigation, session
 from academy.ui import manager_widgets as widgets
 from academy.ui.navigation import MANAGERS, PageSpec
+
+if TYPE_CHECKING:
+    from streamlit.elements.lib.column_types import ColumnConfig
 
 URL = "team"
 STATUS_ORDER = ["Passed", "In progress", "Not started"]
@@ -61,7 +66,7 @@ def _matrix(overview: TeamOverview) -> None:
         lambda _: status.map(lambda code: f"background-color: {widgets.STATUS_COLOURS[code]}"), axis=None
     )
     # Fixed widths so that every module fits beside the names on a laptop screen.
-    widths: dict[str, object] = {"_index": st.column_config.TextColumn("Learner", width=210)}
+    widths: dict[str, ColumnConfig] = {"_index": st.column_config.TextColumn("Learner", width=210)}
     widths |= {title: st.column_config.TextColumn(title, width=140) for title in labels.columns}
     picked = st.dataframe(
         styled,

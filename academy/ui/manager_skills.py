@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import altair as alt
 import streamlit as st
 
@@ -9,6 +11,9 @@ from academy.reports.skills import SkillReport, skill_report
 from academy.ui import manager_widgets as widgets
 from academy.ui import navigation, session
 from academy.ui.navigation import MANAGERS, PageSpec
+
+if TYPE_CHECKING:
+    from streamlit.elements.lib.column_types import ColumnConfig
 
 URL = "skills"
 PERCENT = ("quiz_score", "decision_score", "score")
@@ -80,8 +85,8 @@ def _per_learner(report: SkillReport) -> None:
     widgets.table(table.drop(columns=["user_id"]), _columns(team=False), percent=PERCENT)
 
 
-def _columns(*, team: bool) -> dict[str, object]:
-    columns: dict[str, object] = {
+def _columns(*, team: bool) -> widgets.Columns:
+    columns: dict[str, ColumnConfig | str] = {
         "skill": "Skill",
         "quiz_answers": st.column_config.NumberColumn("Answers"),
         "quiz_score": widgets.percent_column("Quiz score"),

@@ -6,8 +6,9 @@ enforces who sees what; these widgets only choose among what the scope allows.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
+from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 import streamlit as st
@@ -17,6 +18,13 @@ from academy.reports.csv_export import to_csv_bytes
 from academy.reports.overview import Period
 from academy.ui import session
 from academy.ui.navigation import MANAGERS
+
+if TYPE_CHECKING:
+    from streamlit.elements.arrow import DataframeState
+    from streamlit.elements.lib.column_types import ColumnConfig
+
+    # What st.dataframe takes as column_config: a column's settings, or just its label.
+    Columns = Mapping[str, ColumnConfig | str | None]
 
 ALL = -1
 """The team filter's "all the teams I may see" entry."""
@@ -68,7 +76,7 @@ def team_filter(scope: Scope, *, key: str = "team") -> list[int] | None:
 def period_filter(*, key: str = "period") -> Period:
     """An optional date range (whole UTC days); empty means all time."""
     picked = st.date_input(
-        "Date range", value=(), key=key, format="YYYY-MM-DD", help="Leave empty for all time. Days are UTC."
+        "Date range", value=[], key=key, format="YYYY-MM-DD", help="Leave empty for all time. Days are UTC."
     )
     days = [day for day in (picked if isinstance(picked, list | tuple) else [picked]) if isinstance(day, date)]
     if not days:
@@ -88,30 +96,61 @@ def csv_download(make_frame: Callable[[], pd.DataFrame], file_name: str, label: 
     )
 
 
-def percent_column(label: str, help_text: str | None = None) -> st.column_config.NumberColumn:
+def percent_column(label: str, help_text: str | None = None) -> ColumnConfig:
     """A share (0..1 in the report) shown as a whole percentage; ``table`` scales it."""
     return st.column_config.NumberColumn(label, format="%.0f%%", help=help_text)
 
 
-def progress_column(label: str, help_text: str | None = None) -> st.column_config.ProgressColumn:
+def progress_column(label: str, help_text: str | None = None) -> ColumnConfig:
     """A share shown as a bar with its whole percentage; ``table`` scales it."""
     return st.column_config.ProgressColumn(label, min_value=0, max_value=100, format="%.0f%%", help=help_text)
 
 
 def table(
-    frame: pd.DataFrame, column_config: dict[str, object], *, percent: tuple[str, ...] = (), **options: object
-) -> object:
+    frame: pd.DataFrame,
+    column_config: Columns,
+    *,
+    percent: tuple[str, ...] = (),
+    key: str | None = None,
+    height: int | Literal["auto"] = "auto",
+) -> None:
     """``st.dataframe`` with the house defaults: shares in ``percent`` scaled to 0..100, blanks as "–"."""
+    st.dataframe(
+        _scaled(frame, percent),
+        column_config=column_config,
+        hide_index=True,
+        width="stretch",
+        height=height,
+        placeholder="–",
+        key=key,
+    )
+
+
+def row_picker(
+    frame: pd.DataFrame, column_config: Columns, *, key: str, percent: tuple[str, ...] = ()
+) -> DataframeState:
+    """``table`` in which one row can be selected (the page reruns on a click)."""
+    return st.dataframe(
+        _scaled(frame, percent),
+        column_config=column_config,
+        hide_index=True,
+        width="stretch",
+        placeholder="–",
+        key=key,
+        on_select="rerun",
+        selection_mode="single-row",
+    )
+
+
+def _scaled(frame: pd.DataFrame, percent: tuple[str, ...]) -> pd.DataFrame:
     shown = frame.copy()
     for column in percent:
         if column in shown:
             shown[column] = pd.to_numeric(shown[column], errors="coerce") * 100
-    settings: dict[str, object] = {"hide_index": True, "width": "stretch", "placeholder": "–"}
-    settings.update(options)
-    return st.dataframe(shown, column_config=column_config, **settings)  # type: ignore[arg-type]
+    return shown
 
 
-def when_column(label: str) -> st.column_config.DatetimeColumn:
+def when_column(label: str) -> ColumnConfig:
     return st.column_config.DatetimeColumn(label, format="YYYY-MM-DD HH:mm", timezone="UTC")
 
 

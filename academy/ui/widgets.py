@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Literal
 
 import streamlit as st
 
@@ -10,6 +11,9 @@ from academy.content.schema import Module
 from academy.content.sources import SOURCES
 from academy.ui import session
 from academy.ui.text import course as md
+
+# The colours st.badge (and Markdown's :colour-badge[...]) accepts.
+BadgeColour = Literal["red", "orange", "yellow", "blue", "green", "violet", "gray", "grey", "primary"]
 
 
 def pick_module(*, keep: Iterable[str] = ()) -> Module | None:
