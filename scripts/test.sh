@@ -2,6 +2,8 @@
 # Install the test tools into .venv (first time only) and run every check: bash scripts/test.sh [pytest args]
 source "$(dirname "$0")/_venv.sh" requirements-dev.txt
 ruff check .
+ruff format --check .
+mypy  # academy/, as configured in pyproject.toml
 python -m academy validate
 # Course review: every finding printed; an error (a flaw that lets scores be gamed) fails the run.
 python -m academy review
