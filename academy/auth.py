@@ -223,10 +223,13 @@ Progress = Callable[[int, int], None]
 """Called with (done, total) as slow work proceeds."""
 
 
-def hash_passwords(passwords: Sequence[str], progress: Progress | None = None) -> list[str]:
-    """Hash many passwords across the machine's cores (argon2 releases the GIL), in order."""
+def hash_passwords(
+    passwords: Sequence[str], progress: Progress | None = None, *, workers: int | None = None
+) -> list[str]:
+    """Hash many passwords on ``workers`` threads (default: one per core; argon2 releases the GIL), in order."""
     checked = [check_password(password) for password in passwords]
-    workers = max(1, min(os.cpu_count() or 1, MAX_HASH_THREADS, len(checked)))
+    wanted = workers if workers is not None else (os.cpu_count() or 1)
+    workers = max(1, min(wanted, MAX_HASH_THREADS, len(checked)))
     hashes: list[str] = []
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="academy-hash") as pool:
         for password_hash in pool.map(_hasher.hash, checked):

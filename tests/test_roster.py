@@ -210,3 +210,28 @@ def test_a_giant_cell_or_too_many_rows_is_refused_whole(monkeypatch: pytest.Monk
     entries, problems = check_roster(HEADER + "".join(f"user{n},,,,,\n" for n in range(4)), existing=set())
     assert entries == []
     assert ["too many rows" in problem.message for problem in problems] == [True]
+
+
+def test_the_number_of_hashing_threads_can_be_capped(monkeypatch: pytest.MonkeyPatch) -> None:
+    at_once: list[int] = []
+    running = 0
+    lock = threading.Lock()
+
+    class SlowHasher:
+        def hash(self, password: str) -> str:
+            nonlocal running
+            with lock:
+                running += 1
+                at_once.append(running)
+            time.sleep(0.03)
+            with lock:
+                running -= 1
+            return password
+
+    monkeypatch.setattr(auth, "_hasher", SlowHasher())
+    monkeypatch.setattr(auth.os, "cpu_count", lambda: 8)
+
+    assert auth.hash_passwords([f"password-{n:03}" for n in range(10)], workers=2) == [
+        f"password-{n:03}" for n in range(10)
+    ]
+    assert max(at_once) == 2

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from academy import auth
 from academy.store import Store
 from academy.ui import admin_users
 from tests.test_ui_admin import section
@@ -39,14 +40,17 @@ def test_a_roster_is_imported_with_a_progress_bar_and_passwords_to_download_once
     heard: list[tuple[int, int]] = []
     create_users = Store.create_users
 
-    def listening(self: Store, accounts: Any, progress: Callable[[int, int], None] | None = None) -> Any:
+    def listening(
+        self: Store, accounts: Any, progress: Callable[[int, int], None] | None = None, workers: int | None = None
+    ) -> Any:
         assert progress is not None
+        assert workers == auth.default_hash_slots()  # the page leaves cores to the learners
 
         def both(done: int, total: int) -> None:
             heard.append((done, total))
             progress(done, total)
 
-        return create_users(self, accounts, progress=both)
+        return create_users(self, accounts, progress=both, workers=workers)
 
     monkeypatch.setattr(Store, "create_users", listening)
     upload(monkeypatch, GOOD)

@@ -100,17 +100,19 @@ class AccountsMixin(StoreBase):
 
         return self._write(work)
 
-    def create_users(self, accounts: Sequence[NewAccount], progress: auth.Progress | None = None) -> list[User]:
+    def create_users(
+        self, accounts: Sequence[NewAccount], progress: auth.Progress | None = None, *, workers: int | None = None
+    ) -> list[User]:
         """Create many accounts, their teams and memberships: all of them, or none.
 
-        The passwords are hashed first, in parallel and outside the transaction; ``progress``
-        hears (hashed, total) after each one.
+        The passwords are hashed first, on ``workers`` threads (default: every core) and
+        outside the transaction; ``progress`` hears (hashed, total) after each one.
         """
         checked = [_checked(account) for account in accounts]
         names = [account.username for account in checked]
         if len(set(names)) != len(names):
             raise AccountError("the same username appears twice")
-        hashes = auth.hash_passwords([account.password for account in checked], progress)
+        hashes = auth.hash_passwords([account.password for account in checked], progress, workers=workers)
 
         def work(connection: Connection) -> list[User]:
             created = [self._insert_user(connection, a, h) for a, h in zip(checked, hashes, strict=True)]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from academy import roster
+from academy import auth, roster
 from academy.auth import AccountError, Role, Team, User
 from academy.ui import first_steps, navigation, session, words
 from academy.ui.navigation import ADMINS, PageSpec
@@ -138,7 +138,9 @@ def _import_roster() -> None:
         bar.progress(done / total, text=f"Hashing passwords: {done} of {total}")
 
     try:
-        created = store.create_users([entry.account for entry in entries], progress=progress)
+        # Half the cores, as for sign-ins: learners on this server keep the rest while it runs.
+        accounts = [entry.account for entry in entries]
+        created = store.create_users(accounts, progress=progress, workers=auth.default_hash_slots())
     except AccountError as error:  # someone took a username since the check
         st.error(f"Nothing was imported: {plain(str(error))}", icon=":material/error:")
         return
