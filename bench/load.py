@@ -2,22 +2,30 @@
 
 One command per scenario (each bounded in time, loopback only, on a fresh database):
 
-    python bench/load.py --learners 1 --think 0 --seconds 30           # one learner back to back
-    python bench/load.py --learners 20 --think 0 --seconds 60          # 20 back to back (answers/s)
-    python bench/load.py --learners 200 --think 10 --seconds 90        # a class of 200 taking the course
-    python bench/load.py --learners 50 --think 2 --seconds 60 --burst 50      # 50 sign-ins mid-run
-    python bench/load.py --learners 20 --think 0 --actions 10000       # soak: RSS growth, every answer once
-    python bench/load.py --learners 40 --think 0 --seconds 60 --replicas 2 --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test
+    python bench/load.py --learners 1 --think 0 --seconds 30               # one learner back to back
+    python bench/load.py --learners 20 --think 0 --seconds 60 --quiz-only  # 20 answering back to back: answers/s
+    python bench/load.py --learners 200 --think 10 --seconds 90            # a class of 200 taking the course
+    python bench/load.py --learners 50 --think 5 --seconds 60 --burst 50   # 50 sign-ins while 50 learn
+    python bench/load.py --learners 20 --think 0 --actions 10000 --seconds 1200 --floor-seconds 0   # soak
+    python bench/load.py --learners 40 --think 0 --seconds 60 --quiz-only --replicas 2 \
+        --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test       # two app servers, one database
+    python bench/load.py --learners 20 --think 2 --seconds 60 --replicas 2 --proxy   # through nginx
+    python bench/load.py ... --env STREAMLIT_RUNNER_POST_SCRIPT_GC=true --env ACADEMY_STARTUP_SKIP=freeze,nodelay
+                                                                           # A/B: the server as Streamlit ships it
+    python bench/load.py ... --profile stacks.txt                          # py-spy the server meanwhile
 
 The benchmark makes a fresh database (a SQLite file in a temporary folder, or a new schema
 in the ``--postgres`` server, dropped afterwards) with one administrator and the learner
 accounts, all sharing one real argon2 hash (made once, so setting up 200 accounts takes a
 second, and signing in still costs what it costs in production). It starts ``--replicas``
 app servers on free loopback ports on that database; learners are spread over them as a
-sticky proxy would. Every learner signs in once over its own websocket (as one browser tab),
+sticky proxy would (``--proxy``: through nginx with docs/nginx-academy.conf). Every
+learner signs in once over its own websocket (as one browser tab; sign-ins run two at a
+time before the measured phase, pressing again when the server answers "busy"),
 then, with ``--think`` seconds (±50%) between actions, repeatedly picks a module, opens a
 lesson, takes the quiz (every question answered and submitted) and plays a role-play (every
 reply chosen), until ``--seconds`` have passed or ``--actions`` actions were made.
+``--quiz-only`` learners only take the quizzes that allow unlimited attempts, back to back.
 
 An action is timed from the request to the end of the last script run it causes (a write
 followed by ``st.rerun()`` is two runs, as the learner waits for both). It fails when the
@@ -26,8 +34,10 @@ an error. At the end the database is counted: every answer and role-play choice 
 learners saw accepted must be stored exactly once.
 
 Printed: per action count, failures, p50/p95/max; throughput; each server's CPU and RSS
-(start, end, peak); the load average; and, measured first in the same run, an empty
-Streamlit page (one button) clicked back to back: the floor any Streamlit app pays.
+(start, end, peak) and CPU per action; the load average; and, measured first in the same
+run, an empty Streamlit page (one button) clicked back to back, served as Streamlit ships
+(its post-run collection on, Nagle on): the floor of a stock Streamlit app on this machine
+at this moment, to read the other figures against. Exit status 1 when anything failed.
 """
 
 from __future__ import annotations
@@ -522,13 +532,24 @@ class Usage:
     cpu_seconds: float = 0.0
     rss_end: float = 0.0
     rss_peak: float = 0.0
+    timeline: list[tuple[float, float]] = field(default_factory=list)
+    """(seconds into the phase, RSS MB), every half second."""
 
     def begin(self) -> None:
         self.cpu_start, self.wall_start = cpu_seconds(self.pid), time.monotonic()
         self.rss_start = self.rss_peak = rss_mb(self.pid)
 
     def sample(self) -> None:
-        self.rss_peak = max(self.rss_peak, rss_mb(self.pid))
+        rss = rss_mb(self.pid)
+        self.rss_peak = max(self.rss_peak, rss)
+        self.timeline.append((time.monotonic() - self.wall_start, rss))
+
+    def rss_at(self, share: float) -> float:
+        """RSS when ``share`` of the phase had passed (the warm-up is the first 10%)."""
+        if not self.timeline:
+            return self.rss_start
+        moment = share * self.timeline[-1][0]
+        return next(rss for at, rss in self.timeline if at >= moment)
 
     def end(self) -> None:
         wall = time.monotonic() - self.wall_start
@@ -855,6 +876,8 @@ def summarise(result: Result) -> dict[str, Any]:
             {
                 "cpu_percent": u.cpu_percent,
                 "rss_start_mb": u.rss_start,
+                "rss_warm_mb": u.rss_at(0.1),
+                "rss_half_mb": u.rss_at(0.5),
                 "rss_end_mb": u.rss_end,
                 "rss_peak_mb": u.rss_peak,
             }
@@ -905,6 +928,7 @@ def report(result: Result, command: str) -> str:
     for index, server in enumerate(summary["servers"]):
         lines.append(
             f"server {index}: CPU {server['cpu_percent']:.0f}% · RSS {server['rss_start_mb']:.0f} MB at start, "
+            f"{server['rss_warm_mb']:.0f} MB after 10% of the run, {server['rss_half_mb']:.0f} MB at half, "
             f"{server['rss_end_mb']:.0f} MB at end, peak {server['rss_peak_mb']:.0f} MB"
         )
     if "burst" in summary:
