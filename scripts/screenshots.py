@@ -149,6 +149,7 @@ class Camera:
     def sign_in(self, username: str, path: str = "") -> None:
         """Open ``path`` signed out, sign in there, and wait for the page itself."""
         page = self.page
+        page.context.clear_cookies()  # the session cookie would sign the last person straight back in
         page.goto(f"{self.url}/{path}")
         page.get_by_role("heading", name="Sign in").wait_for()
         page.get_by_label("Username", exact=True).fill(username)
@@ -159,7 +160,7 @@ class Camera:
     def shot(self, name: str, *, wait_for: str, scroll_to: str | None = None) -> None:
         page = self.page
         page.get_by_text(wait_for).first.wait_for()
-        page.wait_for_timeout(800)  # let charts and fonts settle
+        page.wait_for_timeout(2500)  # let tables, charts and fonts settle (tables draw late on a busy machine)
         if scroll_to:
             page.get_by_text(scroll_to).first.scroll_into_view_if_needed()
             page.wait_for_timeout(300)
