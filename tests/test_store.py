@@ -241,7 +241,7 @@ def test_an_attempt_needs_distinct_questions(store: Store, learner: User) -> Non
 def test_a_run_records_each_step_once_and_resumes(store: Store, learner: User) -> None:
     run = store.start_run(learner.id, "basics", "angry-caller", V1)
     same = store.start_run(learner.id, "basics", "angry-caller", V1)
-    store.record_choice(run.id, 0, "open", 2, 0, detail={"trust": 55})
+    store.record_choice(run.id, 0, "open", 2, 0, detail={"trust_after": 55})
     store.record_choice(run.id, 0, "open", 1, 10)  # a rerun with another choice: the first wins
     store.record_choice(run.id, 1, "explain", 0, 5)
 
@@ -255,7 +255,7 @@ def test_a_run_records_each_step_once_and_resumes(store: Store, learner: User) -
     ]
     choices = [r for r in store.records(user_id=learner.id) if r.verb is Verb.CHOICE_MADE]
     assert [(r.node_id, r.detail["choice_index"]) for r in choices] == [("open", 2), ("explain", 0)]
-    assert choices[0].detail["trust"] == 55
+    assert choices[0].detail["trust_after"] == 55
 
 
 def test_a_choice_cannot_skip_a_step(store: Store, learner: User) -> None:

@@ -17,6 +17,7 @@ from academy.reports.access import Learner, Scope, learner
 from academy.reports.course_index import CourseIndex, index_for
 from academy.reports.overview import STATUS_LABELS, build_cells, modules_frame
 from academy.store import LearningRecord, Store, Verb
+from academy.store.details import AnswerSubmitted, ChoiceMade, EndingReached, QuizFinished, QuizStarted, detail_as
 
 TIMELINE_COLUMNS = ["at", "module", "action", "detail"]
 ATTEMPT_COLUMNS = [
@@ -106,7 +107,6 @@ def timeline(index: CourseIndex, records: list[LearningRecord]) -> pd.DataFrame:
 
 def _describe(index: CourseIndex, record: LearningRecord) -> tuple[str, str]:
     """(action, detail) in words for one learning record."""
-    detail: dict[str, Any] = record.detail or {}
     verb = record.verb
     if verb in (Verb.LESSON_VIEWED, Verb.LESSON_COMPLETED):
         action = "Opened lesson" if verb is Verb.LESSON_VIEWED else "Completed lesson"
@@ -116,32 +116,38 @@ def _describe(index: CourseIndex, record: LearningRecord) -> tuple[str, str]:
     if verb is Verb.SCENARIO_STARTED:
         return "Started role-play", index.scenario_title(record.scenario_id)
     if verb is Verb.CHOICE_MADE:
-        choice = index.choice(record.scenario_id or "", record.node_id or "", int(detail.get("choice_index", -1)))
-        cost = detail.get("cost")
-        said = choice.text if choice else f"choice {detail.get('choice_index')}"
+        made = detail_as(record, ChoiceMade)
+        choice_index = made.choice_index if isinstance(made.choice_index, int) else -1
+        choice = index.choice(record.scenario_id or "", record.node_id or "", choice_index)
+        cost = made.cost
+        said = choice.text if choice else f"choice {made.choice_index}"
         verdict = "best choice" if cost == 0 else f"cost {cost:g} trust" if isinstance(cost, int | float) else ""
         return "Chose", f"{said} ({verdict})" if verdict else said
     if verb is Verb.ENDING_REACHED:
-        ending = index.ending(record.scenario_id or "", detail.get("ending_id"))
-        title = ending.title if ending else str(detail.get("ending_id", ""))
-        return "Reached ending", f"{index.scenario_title(record.scenario_id)}: {title} ({_scaled(detail)})"
+        reached = detail_as(record, EndingReached)
+        ending = index.ending(record.scenario_id or "", reached.ending_id)
+        title = ending.title if ending else str(reached.ending_id or "")
+        return "Reached ending", f"{index.scenario_title(record.scenario_id)}: {title} ({_scaled(reached.scaled)})"
     if verb is Verb.SCENARIO_ABANDONED:
         return "Gave up role-play", index.scenario_title(record.scenario_id)
     if verb is Verb.QUIZ_STARTED:
-        return "Started quiz", f"attempt {detail.get('number', '?')}"
+        number = detail_as(record, QuizStarted).number
+        return "Started quiz", f"attempt {number if number is not None else '?'}"
     if verb is Verb.ANSWER_SUBMITTED:
-        question = index.question(detail.get("bank_id"), record.question_id)
+        answer = detail_as(record, AnswerSubmitted)
+        question = index.question(answer.bank_id, record.question_id)
         prompt = question.prompt if question else (record.question_id or "")
-        mark = "right" if detail.get("correct") else "partly right" if detail.get("points") else "wrong"
+        mark = "right" if answer.correct else "partly right" if answer.points else "wrong"
         return "Answered", f"{prompt} ({mark})"
     if verb is Verb.QUIZ_FINISHED:
-        outcome = "passed" if detail.get("passed") else "failed"
-        return "Finished quiz", f"attempt {detail.get('number', '?')}: {_scaled(detail)}, {outcome}"
+        finished = detail_as(record, QuizFinished)
+        outcome = "passed" if finished.passed else "failed"
+        number = finished.number if finished.number is not None else "?"
+        return "Finished quiz", f"attempt {number}: {_scaled(finished.scaled)}, {outcome}"
     return str(verb), ""
 
 
-def _scaled(detail: dict[str, Any]) -> str:
-    scaled = detail.get("scaled")
+def _scaled(scaled: object) -> str:
     return f"{scaled:.0%}" if isinstance(scaled, int | float) else "no score"
 
 

@@ -50,6 +50,7 @@ from academy.reports.access import Scope, learners
 from academy.reports.assignments import certificate_statements
 from academy.reports.course_index import CourseIndex, index_for
 from academy.store import LearningRecord, Store, Verb
+from academy.store.details import AnswerSubmitted, ChoiceMade, EndingReached, QuizFinished, detail_as
 
 XAPI_VERSION = "1.0.3"
 DEFAULT_HOME_PAGE = settings.DEFAULT_XAPI_HOME_PAGE
@@ -193,7 +194,6 @@ class StatementBuilder:
 
     def _shape(self, record: LearningRecord) -> tuple[str, dict[str, Any], dict[str, Any], dict[str, Any], str | None]:
         """(verb, object, result, parent activity, registration) for one record."""
-        detail: dict[str, Any] = record.detail or {}
         module_id = record.module_id
         verb = record.verb
         if verb in (Verb.LESSON_VIEWED, Verb.LESSON_COMPLETED):
@@ -209,11 +209,13 @@ class StatementBuilder:
                 return "attempted", simulation, {}, self.module(module_id), record.run_id
             if verb is Verb.SCENARIO_ABANDONED:
                 return "exited", simulation, {"completion": False}, self.module(module_id), record.run_id
-            return "completed", simulation, self._ending_result(detail), self.module(module_id), record.run_id
+            ending = detail_as(record, EndingReached)
+            return "completed", simulation, self._ending_result(ending), self.module(module_id), record.run_id
         if verb is Verb.CHOICE_MADE:
             point = self.decision_point(module_id, record.scenario_id or "", record.node_id or "")
-            result: dict[str, Any] = {"response": f"choice-{detail.get('choice_index')}"}
-            cost = detail.get("cost")
+            choice = detail_as(record, ChoiceMade)
+            result: dict[str, Any] = {"response": f"choice-{choice.choice_index}"}
+            cost = choice.cost
             if isinstance(cost, int | float):
                 result["success"] = cost == 0
                 result["extensions"] = {self._extension("cost"): cost}
@@ -221,22 +223,23 @@ class StatementBuilder:
         if verb is Verb.QUIZ_STARTED:
             return "attempted", self.assessment(module_id), {}, self.module(module_id), record.attempt_id
         if verb is Verb.ANSWER_SUBMITTED:
-            bank_id = detail.get("bank_id") or ""
+            answer = detail_as(record, AnswerSubmitted)
             return (
                 "answered",
-                self.question(bank_id, record.question_id or ""),
-                self._answer_result(record, detail),
+                self.question(answer.bank_id or "", record.question_id or ""),
+                self._answer_result(record, answer),
                 self.assessment(module_id),
                 record.attempt_id,
             )
         if verb is Verb.QUIZ_FINISHED:
-            passed = bool(detail.get("passed"))
+            finished = detail_as(record, QuizFinished)
+            passed = bool(finished.passed)
             result = {
-                **_score(detail.get("score"), detail.get("max"), detail.get("scaled")),
+                **_score(finished.score, finished.max, finished.scaled),
                 "success": passed,
                 "completion": True,
             }
-            result.update(_duration(detail))
+            result.update(_duration(finished.duration_s))
             return (
                 "passed" if passed else "failed",
                 self.assessment(module_id),
@@ -249,14 +252,12 @@ class StatementBuilder:
     def _extension(self, name: str) -> str:
         return f"{self.settings.base}/xapi/extensions/{name}"
 
-    def _ending_result(self, detail: dict[str, Any]) -> dict[str, Any]:
+    def _ending_result(self, ending: EndingReached) -> dict[str, Any]:
         result: dict[str, Any] = {"completion": True}
-        outcome = detail.get("outcome")
+        outcome = ending.outcome
         if outcome:
             result["success"] = customer_kept(outcome)
-        score = detail.get("score")
-        best, worst = detail.get("best"), detail.get("worst")
-        scaled = detail.get("scaled")
+        score, best, worst, scaled = ending.score, ending.best, ending.worst, ending.scaled
         in_range = (
             isinstance(score, int | float)
             and isinstance(best, int | float)
@@ -266,22 +267,23 @@ class StatementBuilder:
         result.update(
             _score(score if in_range else None, best if in_range else None, scaled, minimum=worst if in_range else None)
         )
-        result.update(_duration(detail))
-        extensions = {self._extension(key): detail[key] for key in ("outcome", "ending_id") if detail.get(key)}
+        result.update(_duration(ending.duration_s))
+        named = {"outcome": ending.outcome, "ending_id": ending.ending_id}
+        extensions = {self._extension(key): value for key, value in named.items() if value}
         if extensions:
             result["extensions"] = extensions
         return result
 
-    def _answer_result(self, record: LearningRecord, detail: dict[str, Any]) -> dict[str, Any]:
-        question = self.index.question(detail.get("bank_id"), record.question_id)
-        points, maximum = detail.get("points"), detail.get("max")
+    def _answer_result(self, record: LearningRecord, answer: AnswerSubmitted) -> dict[str, Any]:
+        question = self.index.question(answer.bank_id, record.question_id)
+        points, maximum = answer.points, answer.max
         scaled = (
             scaled_score(points, maximum)
             if isinstance(points, int | float) and isinstance(maximum, int | float) and maximum
             else None
         )
-        result: dict[str, Any] = {**_score(points, maximum, scaled), "success": bool(detail.get("correct"))}
-        response = format_response(question, detail.get("response"))
+        result: dict[str, Any] = {**_score(points, maximum, scaled), "success": bool(answer.correct)}
+        response = format_response(question, answer.response)
         if response:
             result["response"] = response
         return result
@@ -336,8 +338,7 @@ def _score(raw: Any, maximum: Any, scaled: Any, *, minimum: Any = 0) -> dict[str
     return {"score": score} if score else {}
 
 
-def _duration(detail: dict[str, Any]) -> dict[str, Any]:
-    seconds = detail.get("duration_s")
+def _duration(seconds: Any) -> dict[str, Any]:
     return {"duration": iso_duration(seconds)} if isinstance(seconds, int | float) and seconds >= 0 else {}
 
 

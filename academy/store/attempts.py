@@ -11,7 +11,8 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, select, update
 
-from academy.store.base import chunks, merged, new_id
+from academy.store.base import chunks, new_id
+from academy.store.details import detail_for
 from academy.store.model import (
     FINISHED,
     IN_PROGRESS,
@@ -105,7 +106,9 @@ class AttemptsMixin(SummariesBase):
                 version=version,
                 verb=Verb.QUIZ_STARTED,
                 at=now,
-                detail={"bank_id": bank_id, "seed": seed, "drawn": drawn_ids, "number": used + 1},
+                detail=detail_for(
+                    Verb.QUIZ_STARTED, {"bank_id": bank_id, "seed": seed, "drawn": drawn_ids, "number": used + 1}
+                ),
                 attempt_id=new_attempt["id"],
             )
             self._save_summary(connection, summary, now, version, quiz_attempts=used + 1)
@@ -189,7 +192,8 @@ class AttemptsMixin(SummariesBase):
                 version=attempt["content_version"],
                 verb=Verb.ANSWER_SUBMITTED,
                 at=now,
-                detail=merged(
+                detail=detail_for(
+                    Verb.ANSWER_SUBMITTED,
                     {
                         "bank_id": attempt["bank_id"],
                         "response": response,
@@ -276,7 +280,8 @@ class AttemptsMixin(SummariesBase):
             version=attempt["content_version"],
             verb=Verb.QUIZ_FINISHED,
             at=now,
-            detail=merged(
+            detail=detail_for(
+                Verb.QUIZ_FINISHED,
                 {
                     "bank_id": attempt["bank_id"],
                     "score": result.score,

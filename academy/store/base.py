@@ -158,10 +158,5 @@ class StoreBase:
         return connection.execute(statement.returning(learning_records.c.seq)).first() is not None
 
 
-def merged(base: dict[str, Any], extra: dict[str, Any] | None) -> dict[str, Any]:
-    """The store's own detail fields, then the caller's (which may add, never hide, fields)."""
-    return {**(extra or {}), **base}
-
-
 def ids_list(values: Iterable[int]) -> list[int]:
     return sorted(set(values))

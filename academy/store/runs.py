@@ -11,7 +11,8 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, exists, select, update
 
-from academy.store.base import chunks, merged, new_id
+from academy.store.base import chunks, new_id
+from academy.store.details import detail_for
 from academy.store.model import (
     ABANDONED,
     FINISHED,
@@ -161,7 +162,9 @@ class RunsMixin(SummariesBase):
                 version=run["content_version"],
                 verb=Verb.CHOICE_MADE,
                 at=now,
-                detail=merged({"step": step, "choice_index": choice_index, "cost": choice.cost}, detail),
+                detail=detail_for(
+                    Verb.CHOICE_MADE, {"step": step, "choice_index": choice_index, "cost": choice.cost}, detail
+                ),
                 scenario_id=run["scenario_id"],
                 run_id=run_id,
                 node_id=node_id,
@@ -242,7 +245,8 @@ class RunsMixin(SummariesBase):
             version=run["content_version"],
             verb=Verb.ENDING_REACHED,
             at=now,
-            detail=merged(
+            detail=detail_for(
+                Verb.ENDING_REACHED,
                 {
                     "ending_id": ending.ending_id,
                     "outcome": ending.outcome,
@@ -303,7 +307,7 @@ class RunsMixin(SummariesBase):
                 version=run["content_version"],
                 verb=Verb.SCENARIO_ABANDONED,
                 at=now,
-                detail={"steps": len(run["path"])},
+                detail=detail_for(Verb.SCENARIO_ABANDONED, {"steps": len(run["path"])}),
                 scenario_id=run["scenario_id"],
                 run_id=run_id,
             )
