@@ -45,10 +45,10 @@ def test_then_from_secrets_then_the_stores_default(monkeypatch: pytest.MonkeyPat
 
 def test_store_and_course_are_made_once_not_on_every_rerun(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(ENV_VAR, database_url)
-    at = AppTest.from_string(SAME_OBJECTS).run()
+    at = AppTest.from_string(SAME_OBJECTS, default_timeout=60).run()
     first = shown(at)
     assert shown(at.run()) == first
-    assert shown(AppTest.from_string(SAME_OBJECTS).run()) == first  # another session shares them
+    assert shown(AppTest.from_string(SAME_OBJECTS, default_timeout=60).run()) == first  # another session shares them
 
 
 def _page() -> None:
