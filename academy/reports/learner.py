@@ -142,8 +142,8 @@ def _describe(index: CourseIndex, record: LearningRecord) -> tuple[str, str]:
     if verb is Verb.QUIZ_FINISHED:
         finished = detail_as(record, QuizFinished)
         outcome = "passed" if finished.passed else "failed"
-        number = finished.number if finished.number is not None else "?"
-        return "Finished quiz", f"attempt {number}: {_scaled(finished.scaled)}, {outcome}"
+        attempt = finished.number if finished.number is not None else "?"
+        return "Finished quiz", f"attempt {attempt}: {_scaled(finished.scaled)}, {outcome}"
     return str(verb), ""
 
 
