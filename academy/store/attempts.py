@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, select, update
 
-from academy.store.base import chunks, new_id
+from academy.store.base import children_of, new_id
 from academy.store.details import detail_for
 from academy.store.model import (
     FINISHED,
@@ -368,16 +368,7 @@ class AttemptsMixin(SummariesBase):
 
     @staticmethod
     def _answers_of(connection: Connection, attempt_ids: Sequence[str]) -> dict[str, tuple[Answer, ...]]:
-        found: dict[str, list[Answer]] = {}
-        for part in chunks(attempt_ids):
-            query = (
-                select(quiz_answers)
-                .where(quiz_answers.c.attempt_id.in_(part))
-                .order_by(quiz_answers.c.attempt_id, quiz_answers.c.position)
-            )
-            for row in connection.execute(query).mappings():
-                found.setdefault(row["attempt_id"], []).append(_answer_from(row))
-        return {attempt_id: tuple(answers) for attempt_id, answers in found.items()}
+        return children_of(connection, quiz_answers, "attempt_id", "position", attempt_ids, _answer_from)
 
 
 def _answer_from(row: Any) -> Answer:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, Insert, Table, delete, false
+from sqlalchemy import Connection, Engine, Insert, Table, delete, false, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -34,6 +34,24 @@ def new_id() -> str:
 def chunks(values: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+def children_of(
+    connection: Connection,
+    table: Table,
+    parent: str,
+    order: str,
+    parent_ids: Sequence[str],
+    build: Callable[[Any], T],
+) -> dict[str, tuple[T, ...]]:
+    """The rows of ``table`` under each of ``parent_ids`` (by its ``parent`` column), in
+    ``order``, built into objects: one query per chunk of parents, never one per parent."""
+    found: dict[str, list[T]] = {}
+    for part in chunks(parent_ids):
+        query = select(table).where(table.c[parent].in_(part)).order_by(table.c[parent], table.c[order])
+        for row in connection.execute(query).mappings():
+            found.setdefault(row[parent], []).append(build(row))
+    return {parent_id: tuple(children) for parent_id, children in found.items()}
 
 
 class StoreBase:

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, exists, select, update
 
-from academy.store.base import chunks, new_id
+from academy.store.base import children_of, new_id
 from academy.store.details import detail_for
 from academy.store.model import (
     ABANDONED,
@@ -366,16 +366,7 @@ class RunsMixin(SummariesBase):
 
     @staticmethod
     def _choices_of(connection: Connection, run_ids: Sequence[str]) -> dict[str, tuple[RunChoice, ...]]:
-        found: dict[str, list[RunChoice]] = {}
-        for part in chunks(run_ids):
-            query = (
-                select(scenario_choices)
-                .where(scenario_choices.c.run_id.in_(part))
-                .order_by(scenario_choices.c.run_id, scenario_choices.c.step)
-            )
-            for row in connection.execute(query).mappings():
-                found.setdefault(row["run_id"], []).append(_choice_from(row))
-        return {run_id: tuple(choices) for run_id, choices in found.items()}
+        return children_of(connection, scenario_choices, "run_id", "step", run_ids, _choice_from)
 
 
 def _choice_from(row: Any) -> RunChoice:
