@@ -136,6 +136,9 @@ def test_a_manager_assigns_a_path_to_their_team_and_sees_it_on_the_team_overview
     )
     assert made.modules == ("orientation", "customer-creation", "promise-keeping")
     assert other.id != made.team_id
+    # One heading per name on the page: the list below the form is not a second "Assignments".
+    headings = [at.title[0].value] + [element.value for element in at.subheader]
+    assert sum(heading.endswith("Assignments") for heading in headings) == 1
 
     overview = world.app(mara, "team")
     no_exceptions(overview)

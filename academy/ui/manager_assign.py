@@ -36,7 +36,8 @@ def render() -> None:
     with st.container(border=True):
         st.subheader(":material/add_task: New assignment", anchor=False)
         _new_assignment(scope, user)
-    st.subheader(":material/assignment: Assignments", anchor=False)
+    # The page title already says "Assignments"; a second heading of the same name confuses screen readers.
+    st.subheader(":material/assignment: Current assignments", anchor=False)
     shown = session.store().list_assignments(team_ids=None if scope.everyone else scope.team_ids)
     if not shown:
         widgets.nothing_yet("Nothing assigned yet.")

@@ -111,7 +111,7 @@ def sign_in(page: Any, username: str, password: str) -> None:
 
 def open_menu(page: Any, title: str) -> None:
     page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
-    page.get_by_role("heading", name=title).wait_for()
+    page.get_by_role("heading", level=1, name=title).wait_for()  # the page's title, not a section of it
 
 
 def read_lesson(page: Any, lesson_title: str) -> None:
