@@ -85,8 +85,13 @@ def main() -> None:
     page.run()
 
 
+def run_page() -> None:
+    with session.run_scope():
+        main()
+
+
 if __name__ == "__main__":
-    faults.run_guarded(main)  # a database outage: a plain message and a self-retry, not an error page
+    faults.run_guarded(run_page)  # a database outage: a plain message and a self-retry, not an error page
 else:
     app = st.App(
         __file__,

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -123,21 +123,31 @@ def _read_toml(path: Path) -> dict[str, Any]:
     return values
 
 
-def value(name: str, default: str = "", *, secrets_given: Mapping[str, Any] | None = None) -> str:
+SecretsSource = Mapping[str, Any] | Callable[[], Mapping[str, Any]] | None
+"""Secrets in place of the files: a mapping, or a function read only when the environment has no answer."""
+
+
+def _secrets_from(given: SecretsSource) -> Mapping[str, Any]:
+    if given is None:
+        return secrets()
+    return given() if callable(given) else given
+
+
+def value(name: str, default: str = "", *, secrets_given: SecretsSource = None) -> str:
     """Any other setting: ``$NAME`` if set, else its key in secrets.toml (``name`` in lower
     case without ``ACADEMY_``, e.g. ``smtp_host`` for ``ACADEMY_SMTP_HOST``), else ``default``."""
     from_environment = _environment(name)
     if from_environment:
         return from_environment
     key = name.removeprefix("ACADEMY_").lower()
-    found = (secrets() if secrets_given is None else secrets_given).get(key)
+    found = _secrets_from(secrets_given).get(key)
     return str(found) if found not in (None, "") else default
 
 
-def database_url(given: str | None = None, secrets_given: Mapping[str, Any] | None = None) -> str:
+def database_url(given: str | None = None, secrets_given: SecretsSource = None) -> str:
     """The database URL as written: the caller's, $ACADEMY_DATABASE_URL, secrets, or the default.
 
-    ``secrets_given`` replaces the secrets files (the app passes ``st.secrets``). The store
+    ``secrets_given`` replaces the secrets files (the app passes a reader of ``st.secrets``). The store
     turns the result into a connection URL (drivers, relative SQLite paths): see
     ``academy.store.config.resolve_url``.
     """
@@ -146,7 +156,7 @@ def database_url(given: str | None = None, secrets_given: Mapping[str, Any] | No
     from_environment = _environment(DATABASE_URL_ENV)
     if from_environment:
         return from_environment
-    from_secrets = (secrets() if secrets_given is None else secrets_given).get(DATABASE_URL_KEY)
+    from_secrets = _secrets_from(secrets_given).get(DATABASE_URL_KEY)
     if from_secrets:
         return str(from_secrets)
     return DEFAULT_DATABASE_URL

@@ -746,7 +746,8 @@ def start_profiler(options: Options, pid: int) -> subprocess.Popen[bytes] | None
         return None
     search = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     spy = shutil.which("py-spy", path=search) or "py-spy"
-    command = [spy, "record", "--pid", str(pid), "--rate", "200", "--format", "raw", "--threads"]
+    # --gil: only the thread holding the GIL, i.e. where the process spends CPU, not where it waits.
+    command = [spy, "record", "--pid", str(pid), "--rate", "200", "--format", "raw", "--threads", "--gil"]
     command += ["--output", str(options.profile), "--nonblocking"]
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 

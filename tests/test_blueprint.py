@@ -108,6 +108,24 @@ def test_near_duplicates_never_meet_in_one_attempt() -> None:
         assert not {"odds-set", "odds-order"} <= ids
 
 
+def test_the_pairs_are_worked_out_once_per_loaded_bank(monkeypatch: pytest.MonkeyPatch) -> None:
+    compared: list[tuple[str, str]] = []
+    real = blueprint.near_duplicates
+
+    def counted(first: str, second: str) -> bool:
+        compared.append((first, second))
+        return real(first, second)
+
+    monkeypatch.setattr(blueprint, "near_duplicates", counted)
+    bank = _bank(ROWS)
+    first = [draw(bank, seed) for seed in range(5)]
+    pairs = len(bank.questions) * (len(bank.questions) - 1) // 2
+    assert len(compared) == pairs  # one comparison of every two stems, for five draws
+    reloaded = QuizBank.model_validate(bank.model_dump())  # a course reload: a new bank object
+    assert [draw(reloaded, seed) for seed in range(5)] == first
+    assert len(compared) == 2 * pairs
+
+
 def test_a_full_attempt_wins_over_keeping_twins_apart() -> None:
     # Every question is a near-duplicate of every other: the attempt is still filled.
     questions = [_question(f"q{i}", f"Odds of a sale to a current, lapsed and new customer {i}") for i in range(3)]

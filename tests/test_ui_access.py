@@ -6,9 +6,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from academy import auth
+from academy.store import Store
 from academy.ui import navigation
 from academy.ui.session import SESSION_KEY, USER_KEY
-from tests.ui_helpers import PASSWORD, TIMEOUT_S, World, button, no_exceptions, texts, title, world
+from tests.ui_helpers import PASSWORD, TIMEOUT_S, World, button, goto, no_exceptions, texts, title, world
 
 __all__ = ["world"]
 
@@ -177,6 +178,27 @@ def test_signing_in_starts_a_session_and_hands_the_browser_its_cookie_by_post(wo
     assert code not in str(at.query_params)
     assert world.store.claim_handover(code) is not None  # the code the page posts works, once
     assert cookie_scripts(at.run()) == []  # handed over once, not on every run
+
+
+def test_each_run_checks_the_session_once_however_often_the_page_asks(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world.user("chief", "admin")
+    world.user("ana")
+    at = sign_in(world.app(), "ana", PASSWORD)
+    checks: list[int] = []
+    real = Store.session_by_id
+
+    def counted(self: Store, session_id: int) -> object:
+        checks.append(session_id)
+        return real(self, session_id)
+
+    monkeypatch.setattr(Store, "session_by_id", counted)
+    for path in ("quiz", "progress", "catalog"):
+        at.run() if path == "catalog" else goto(at, path).run()
+        no_exceptions(at)
+    assert len(checks) == 3  # the app and the page both ask; one read per run
+    assert title(button(at, "Sign out").click().run()) == "Sign in"  # forgotten at once on signing out
 
 
 def test_a_session_ended_elsewhere_signs_the_page_out_at_its_next_run(world: World) -> None:

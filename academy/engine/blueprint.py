@@ -12,14 +12,31 @@ Pure: the same bank and random generator state give the same questions.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from academy.content.schema import QuizBank
 from academy.engine.similarity import near_duplicates
 
+# A loaded bank is frozen, and every page run of an open attempt draws its questions again
+# from the seed: the pairs (a comparison of every two stems) are worked out once per bank
+# object, not on every run. The bank is kept beside its pairs so that its id is not reused.
+_pairs_by_bank: dict[int, tuple[QuizBank, Mapping[int, frozenset[int]]]] = {}
+_BANKS_KEPT = 64
 
-def near_duplicate_pairs(bank: QuizBank) -> dict[int, set[int]]:
+
+def near_duplicate_pairs(bank: QuizBank) -> Mapping[int, frozenset[int]]:
     """Question index -> the indexes of its near-duplicates in the bank."""
+    kept = _pairs_by_bank.get(id(bank))
+    if kept is not None and kept[0] is bank:
+        return kept[1]
+    pairs = _pairs_of(bank)
+    if len(_pairs_by_bank) >= _BANKS_KEPT:  # banks of earlier course reloads
+        _pairs_by_bank.clear()
+    _pairs_by_bank[id(bank)] = (bank, pairs)
+    return pairs
+
+
+def _pairs_of(bank: QuizBank) -> dict[int, frozenset[int]]:
     questions = bank.questions
     pairs: dict[int, set[int]] = {index: set() for index in range(len(questions))}
     for second in range(len(questions)):
@@ -27,10 +44,10 @@ def near_duplicate_pairs(bank: QuizBank) -> dict[int, set[int]]:
             if near_duplicates(questions[first].prompt, questions[second].prompt):
                 pairs[first].add(second)
                 pairs[second].add(first)
-    return pairs
+    return {index: frozenset(twins) for index, twins in pairs.items()}
 
 
-def pick(bank: QuizBank, rng: random.Random, twins: dict[int, set[int]] | None = None) -> list[int]:
+def pick(bank: QuizBank, rng: random.Random, twins: Mapping[int, frozenset[int]] | None = None) -> list[int]:
     """The indexes of the questions of one attempt, in bank order (the caller shuffles).
 
     ``twins`` is ``near_duplicate_pairs(bank)``, for a caller drawing many times.
@@ -52,7 +69,7 @@ def _take(
     candidates: Sequence[int],
     count: int,
     picked: list[int],
-    twins: dict[int, set[int]],
+    twins: Mapping[int, frozenset[int]],
     rng: random.Random,
     *,
     strict: bool,

@@ -13,7 +13,7 @@ from academy.learning._lookup import bank_of, module_of
 from academy.learning.errors import ContentChangedError, InvalidResponseError, NotInCourseError
 from academy.learning.rules import after_step, module_rule
 from academy.programme.standing import cycle_opened
-from academy.store import Attempt, NotFoundError, QuizGrade, Store
+from academy.store import Attempt, QuizGrade, Store
 
 
 def start_quiz(store: Store, course: Course, user_id: int, module_id: str, *, seed: int | None = None) -> Attempt:
@@ -85,7 +85,7 @@ def answer_question(store: Store, course: Course, attempt: Attempt, question_id:
     except ValueError as error:
         raise InvalidResponseError(str(error)) from error
     module = module_of(course, attempt.module_id)
-    store.submit_answer(
+    saved = store.save_answer(
         attempt.id,
         question.id,
         scored.response,
@@ -96,10 +96,9 @@ def answer_question(store: Store, course: Course, attempt: Attempt, question_id:
         grade=lambda answered: _grade(course, answered),
         passes_module=module_rule(module),
     )
-    fresh = _fresh(store, attempt.id)
-    if fresh.finished:
-        after_step(store, course, fresh.user_id, fresh.module_id)
-    return fresh
+    if saved.attempt.finished:
+        after_step(store, course, saved.attempt.user_id, saved.attempt.module_id)
+    return saved.attempt
 
 
 def finish_quiz(store: Store, course: Course, attempt: Attempt) -> Attempt:
@@ -155,10 +154,3 @@ def _attempt_bank(course: Course, attempt: Attempt) -> QuizBank:
     if bank is None:
         raise ContentChangedError(f"the quiz '{attempt.bank_id}' of this attempt is no longer in the course")
     return bank
-
-
-def _fresh(store: Store, attempt_id: str) -> Attempt:
-    found = store.attempt_detail(attempt_id)
-    if found is None:  # attempts are never deleted while their learner exists
-        raise NotFoundError(f"no quiz attempt {attempt_id}")
-    return found

@@ -25,6 +25,7 @@ from academy.store.model import (
     ModuleRule,
     NotFoundError,
     QuizGrade,
+    SavedAnswer,
     Verb,
 )
 from academy.store.summaries import SummariesBase, best_of, check_finite, check_points
@@ -129,7 +130,34 @@ class AttemptsMixin(SummariesBase):
         grade: Callable[[Attempt], QuizGrade] | None = None,
         passes_module: ModuleRule | None = None,
     ) -> Answer:
-        """Save one answer, scored by the caller. Returns the stored answer.
+        """Save one answer, scored by the caller. Returns the stored answer (``save_answer`` tells more)."""
+        saved = self.save_answer(
+            attempt_id,
+            question_id,
+            response,
+            points,
+            max_points,
+            correct=correct,
+            detail=detail,
+            grade=grade,
+            passes_module=passes_module,
+        )
+        return saved.answer
+
+    def save_answer(
+        self,
+        attempt_id: str,
+        question_id: str,
+        response: JSON,
+        points: float,
+        max_points: float,
+        *,
+        correct: bool | None = None,
+        detail: dict[str, Any] | None = None,
+        grade: Callable[[Attempt], QuizGrade] | None = None,
+        passes_module: ModuleRule | None = None,
+    ) -> SavedAnswer:
+        """Save one answer, scored by the caller: the stored answer and the attempt as it now stands.
 
         The first answer to a question wins: submitting again (the same answer after a
         rerun, or a different one from a second tab) changes nothing and returns the
@@ -141,21 +169,15 @@ class AttemptsMixin(SummariesBase):
         """
         check_points(points, max_points)
 
-        def work(connection: Connection) -> Answer:
+        def work(connection: Connection) -> SavedAnswer:
             attempt = self._attempt_row(connection, attempt_id, for_update=True)
             if attempt is None:
                 raise NotFoundError(f"no quiz attempt {attempt_id}")
-            stored = (
-                connection.execute(
-                    select(quiz_answers).where(
-                        quiz_answers.c.attempt_id == attempt_id, quiz_answers.c.question_id == question_id
-                    )
-                )
-                .mappings()
-                .first()
-            )
+            # Every answer so far in one read: whether this one is in, and the attempt to return.
+            given = self._answers_of(connection, [attempt_id]).get(attempt_id, ())
+            stored = next((answer for answer in given if answer.question_id == question_id), None)
             if stored is not None:
-                return _answer_from(stored)
+                return SavedAnswer(stored, attempt_from(attempt, given))
             if attempt["status"] != IN_PROGRESS:
                 raise AttemptClosedError(f"attempt {attempt_id} is finished")
             if question_id not in attempt["drawn"]:
@@ -208,16 +230,16 @@ class AttemptsMixin(SummariesBase):
                 question_id=question_id,
             )
             self._touch_attempt(connection, attempt_id, now)
-            if grade is not None:
-                so_far = self._attempt(connection, attempt)
-                if so_far.next_question is None:
-                    self._close_attempt(connection, attempt, grade(so_far), now, passes_module)
-                    return answer
+            answers = tuple(sorted((*given, answer), key=lambda each: each.position))
+            so_far = attempt_from(attempt, answers)
+            if grade is not None and so_far.next_question is None:
+                closed = self._close_attempt(connection, attempt, grade(so_far), now, passes_module)
+                return SavedAnswer(answer, attempt_from({**attempt, **closed}, answers))
             summary = self._lock_summary(
                 connection, attempt["user_id"], attempt["module_id"], attempt["content_version"], now
             )
             self._save_summary(connection, summary, now, attempt["content_version"])
-            return answer
+            return SavedAnswer(answer, so_far)
 
         return self._write(work)
 

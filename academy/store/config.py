@@ -77,7 +77,11 @@ def create_store_engine(url: URL) -> Engine:
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(url)
     if url.get_backend_name() == "postgresql":
-        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, hide_parameters=True)
+        # No pool_pre_ping: it cost a round trip before every transaction (five to seven per
+        # learner action). A connection the server dropped (a restart) fails its first statement
+        # instead, SQLAlchemy then discards every pooled connection of that age, and with_retry
+        # runs the transaction once more on a fresh one. tests/test_store_postgres_reconnect.py
+        return create_engine(url, pool_size=20, max_overflow=10, hide_parameters=True)
     raise DatabaseUrlError(f"unsupported database {describe_url(url)}: use sqlite:/// or postgresql://")
 
 
@@ -177,15 +181,21 @@ def with_retry(work: Callable[[], T], deadline_s: float = RETRY_DEADLINE_S) -> T
     """Run ``work`` (a whole transaction) again while it fails transiently, with jittered backoff.
 
     Every write the store makes is idempotent or checked inside its transaction, so a rerun
-    never doubles anything. Past the deadline the caller gets StoreBusyError, never a raw
-    "database is locked".
+    never doubles anything (a connection lost during COMMIT included). Past the deadline the
+    caller gets StoreBusyError, never a raw "database is locked".
     """
     give_up_at = time.monotonic() + deadline_s
     delay = 0.005
+    stale_retried = False
     while True:
         try:
             return work()
         except DBAPIError as error:
+            if error.connection_invalidated and not stale_retried:
+                # A pooled connection the server had closed: the pool has dropped it and its
+                # peers, so once more at once. Only once: a server that is down stays an outage.
+                stale_retried = True
+                continue
             if not is_transient(error):
                 raise
             if time.monotonic() + delay > give_up_at:

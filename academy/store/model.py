@@ -105,6 +105,14 @@ class Attempt:
         return next((question for question in self.drawn if question not in done), None)
 
 
+@dataclass(frozen=True)
+class SavedAnswer:
+    answer: Answer
+    """The stored answer: this one, or the one given first to the same question."""
+    attempt: Attempt
+    """The attempt as it stands after the write, with every answer; finished if this was the last."""
+
+
 @dataclass(frozen=True, slots=True)
 class RunChoice:
     step: int

@@ -74,6 +74,14 @@ class SummariesBase(StoreBase):
         self, connection: Connection, user_id: int, module_id: str, version: str, now: datetime
     ) -> RowMapping:
         """The learner's summary row for the module, created if missing, locked until commit."""
+        query = (
+            select(module_summaries)
+            .where(module_summaries.c.user_id == user_id, module_summaries.c.module_id == module_id)
+            .with_for_update()
+        )
+        found = connection.execute(query).mappings().first()
+        if found is not None:  # the usual case: one statement, not an insert that does nothing first
+            return found
         statement = self._insert(connection, module_summaries).values(
             user_id=user_id,
             module_id=module_id,
@@ -89,12 +97,7 @@ class SummariesBase(StoreBase):
             last_activity_at=now,
             time_spent_s=0.0,
         )
-        connection.execute(statement.on_conflict_do_nothing())
-        query = (
-            select(module_summaries)
-            .where(module_summaries.c.user_id == user_id, module_summaries.c.module_id == module_id)
-            .with_for_update()
-        )
+        connection.execute(statement.on_conflict_do_nothing())  # another transaction may have just made it
         return connection.execute(query).mappings().one()
 
     def _save_summary(

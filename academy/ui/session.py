@@ -17,7 +17,9 @@ Pages use::
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,8 @@ USER_KEY = "academy_user_id"
 SESSION_KEY = "academy_session_id"
 HANDOVER_KEY = "academy_session_handover"
 FORGET_COOKIE_KEY = "academy_forget_cookie"
+# What one page run already knows (see run_scope); None outside a run.
+_RUN_MEMO: ContextVar[dict[str, User | None] | None] = ContextVar("academy_run_memo", default=None)
 
 
 # --- store -------------------------------------------------------------------------------
@@ -43,7 +47,8 @@ FORGET_COOKIE_KEY = "academy_forget_cookie"
 
 def database_url() -> str:
     """The configured URL (academy.settings), with Streamlit's own secrets standing in for the files."""
-    return settings.database_url(secrets_given=_streamlit_secrets())
+    # A reader, not the secrets: with $ACADEMY_DATABASE_URL set they are never parsed (every run asks).
+    return settings.database_url(secrets_given=_streamlit_secrets)
 
 
 def _streamlit_secrets() -> Mapping[str, Any]:
@@ -135,12 +140,39 @@ def sign_out() -> None:
 
 def _clear_state() -> None:
     # A fresh session state: nothing cached for a previous user survives.
+    memo = _RUN_MEMO.get()
+    if memo is not None:
+        memo.clear()
     for key in list(st.session_state.keys()):
         del st.session_state[key]
 
 
+@contextmanager
+def run_scope() -> Iterator[None]:
+    """One page run (``app.py`` wraps each in it): the session is checked once per run, not per ask.
+
+    The app, its sidebar and the page all ask who is signed in; each ask was a database
+    read. Signing in or out within the run forgets the answer.
+    """
+    token = _RUN_MEMO.set({})
+    try:
+        yield
+    finally:
+        _RUN_MEMO.reset(token)
+
+
 def current_user() -> User | None:
-    """The signed-in user, checked against the store on every run, or None."""
+    """The signed-in user, checked against the store once per run, or None."""
+    memo = _RUN_MEMO.get()
+    if memo is not None and "user" in memo:
+        return memo["user"]
+    user = _checked_user()
+    if memo is not None:
+        memo["user"] = user
+    return user
+
+
+def _checked_user() -> User | None:
     session_id = st.session_state.get(SESSION_KEY)
     if session_id is None:
         token = st.context.cookies.get(COOKIE_NAME)
