@@ -17,6 +17,7 @@ quiz banks folder          ``ACADEMY_QUIZZES_DIR``           ``<project>/quizzes
 learning paths folder      ``ACADEMY_PATHS_DIR``             ``<project>/paths``
 organisation's time zone   ``ACADEMY_TIMEZONE``              UTC (checked by academy.programme)
 xAPI home page             ``ACADEMY_XAPI_HOME_PAGE``        ``http://localhost:8501``
+PostgreSQL pool size       ``ACADEMY_DB_POOL_SIZE``          20 connections per process
 =========================  ================================  ===============================
 
 The app passes ``st.secrets`` in (so Streamlit's own secrets configuration holds); elsewhere
@@ -43,6 +44,12 @@ QUIZZES_DIR_ENV = "ACADEMY_QUIZZES_DIR"
 PATHS_DIR_ENV = "ACADEMY_PATHS_DIR"
 TIMEZONE_ENV = "ACADEMY_TIMEZONE"
 XAPI_HOME_PAGE_ENV = "ACADEMY_XAPI_HOME_PAGE"
+DB_POOL_SIZE_ENV = "ACADEMY_DB_POOL_SIZE"
+# Streamlit runs each busy session's script in its own thread, each holding a connection for
+# its transaction: with fewer pooled connections than scripts running at once, the extra ones
+# were opened and closed for every transaction (a PostgreSQL backend started each time:
+# 14 a second at 40 learners, a fifth of the machine). docs/benchmarks.md
+DEFAULT_DB_POOL_SIZE = 20
 
 DATABASE_URL_KEY = "database_url"  # its key in secrets.toml
 
@@ -190,3 +197,15 @@ def _folder(variable: str, default: Path) -> Path:
 def xapi_home_page() -> str:
     """The accounts' homePage and activity id root of xAPI statements."""
     return _environment(XAPI_HOME_PAGE_ENV) or DEFAULT_XAPI_HOME_PAGE
+
+
+def db_pool_size() -> int:
+    """Connections each process keeps open to PostgreSQL: $ACADEMY_DB_POOL_SIZE, else 20."""
+    written = value(DB_POOL_SIZE_ENV, str(DEFAULT_DB_POOL_SIZE))
+    try:
+        size = int(written)
+    except ValueError:
+        size = 0
+    if not 1 <= size <= 500:
+        raise SettingsError(f"{DB_POOL_SIZE_ENV} must be a whole number from 1 to 500, not {written!r}")
+    return size

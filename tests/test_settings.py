@@ -15,7 +15,12 @@ from academy.store import resolve_url
 @pytest.fixture
 def clean(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """No environment settings, and the secrets files replaced by one under tmp_path."""
-    for variable in (settings.DATABASE_URL_ENV, settings.LESSONS_DIR_ENV, settings.QUIZZES_DIR_ENV):
+    for variable in (
+        settings.DATABASE_URL_ENV,
+        settings.LESSONS_DIR_ENV,
+        settings.QUIZZES_DIR_ENV,
+        settings.DB_POOL_SIZE_ENV,
+    ):
         monkeypatch.delenv(variable, raising=False)
     secrets = tmp_path / "secrets.toml"
     monkeypatch.setattr(settings, "secrets_files", lambda: (tmp_path / "absent.toml", secrets))
@@ -35,6 +40,33 @@ def test_the_database_url_is_given_then_environment_then_secrets_then_default(
     monkeypatch.delenv(settings.DATABASE_URL_ENV)
     assert settings.database_url(secrets_given={"database_url": "sqlite:////tmp/st.db"}) == "sqlite:////tmp/st.db"
     assert settings.database_url(secrets_given={}) == settings.DEFAULT_DATABASE_URL
+
+
+def test_secrets_are_read_only_when_the_environment_has_no_url(clean: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[int] = []
+
+    def reader() -> dict[str, str]:
+        asked.append(1)
+        return {"database_url": "sqlite:////tmp/st.db"}
+
+    monkeypatch.setenv(settings.DATABASE_URL_ENV, "sqlite:////tmp/from-env.db")
+    assert settings.database_url(secrets_given=reader) == "sqlite:////tmp/from-env.db"
+    assert asked == []
+    monkeypatch.delenv(settings.DATABASE_URL_ENV)
+    assert settings.database_url(secrets_given=reader) == "sqlite:////tmp/st.db"
+    assert asked == [1]
+
+
+def test_the_pool_size_is_a_setting_checked_for_sense(clean: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert settings.db_pool_size() == settings.DEFAULT_DB_POOL_SIZE
+    clean.write_text("db_pool_size = 8\n", encoding="utf-8")
+    assert settings.db_pool_size() == 8
+    monkeypatch.setenv(settings.DB_POOL_SIZE_ENV, "40")
+    assert settings.db_pool_size() == 40
+    for wrong in ("0", "many", "-3", "100000"):
+        monkeypatch.setenv(settings.DB_POOL_SIZE_ENV, wrong)
+        with pytest.raises(settings.SettingsError, match="ACADEMY_DB_POOL_SIZE must be a whole number"):
+            settings.db_pool_size()
 
 
 def test_the_store_and_the_cli_see_the_secrets_file(clean: Path, tmp_path: Path) -> None:

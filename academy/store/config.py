@@ -81,7 +81,8 @@ def create_store_engine(url: URL) -> Engine:
         # learner action). A connection the server dropped (a restart) fails its first statement
         # instead, SQLAlchemy then discards every pooled connection of that age, and with_retry
         # runs the transaction once more on a fresh one. tests/test_store_postgres_reconnect.py
-        return create_engine(url, pool_size=20, max_overflow=10, hide_parameters=True)
+        # A pool as large as the scripts that run at once (settings.DEFAULT_DB_POOL_SIZE says why).
+        return create_engine(url, pool_size=settings.db_pool_size(), max_overflow=10, hide_parameters=True)
     raise DatabaseUrlError(f"unsupported database {describe_url(url)}: use sqlite:/// or postgresql://")
 
 
