@@ -204,11 +204,11 @@ class BlockingHasher(PasswordHasher):
         return super().verify(hash, password)
 
 
-def test_over_the_hash_cap_a_try_is_answered_busy_at_once_and_not_counted(store: Store) -> None:
+def test_over_the_hash_cap_a_try_waits_briefly_then_is_answered_busy_and_not_counted(store: Store) -> None:
     store.create_user("ana", PASSWORD)
     hasher = BlockingHasher()
     auth.configure_hasher(hasher)
-    auth.configure_hash_slots(1)
+    auth.configure_hash_slots(1, wait_s=0.3)
     try:
         with ThreadPoolExecutor(1) as pool:
             first = pool.submit(store.authenticate, "ana", PASSWORD, address="192.0.2.1")
@@ -225,8 +225,41 @@ def test_over_the_hash_cap_a_try_is_answered_busy_at_once_and_not_counted(store:
     assert busy.busy
     assert not busy.ok
     assert busy.message == auth.BUSY_MESSAGE
-    assert waited < 2  # answered, not queued behind the running hash
+    assert 0.25 <= waited < 2  # waited its turn a little, then answered, not held behind the running hash
     assert throttle_failures(store, "user", "ghost") is None
+
+
+def test_a_try_over_the_cap_waits_for_the_running_one_and_signs_in(store: Store) -> None:
+    store.create_user("ana", PASSWORD)
+    store.create_user("ben", PASSWORD)
+    hasher = BlockingHasher()
+    auth.configure_hasher(hasher)
+    auth.configure_hash_slots(1, wait_s=10)
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            first = pool.submit(store.authenticate, "ana", PASSWORD, address="192.0.2.1")
+            assert hasher.entered.wait(10)
+            hasher.entered.clear()
+            second = pool.submit(store.authenticate, "ben", PASSWORD, address="192.0.2.2")
+            assert not hasher.entered.wait(0.3)  # queued: its password is not being checked
+            hasher.release.set()
+            assert first.result().ok
+            assert second.result().ok  # the class's second person is signed in, not told "busy"
+    finally:
+        auth.configure_hasher(PasswordHasher.from_parameters(CHEAPEST))
+        auth.configure_hash_slots(auth.default_hash_slots())
+
+
+def test_with_the_queue_full_a_try_is_answered_busy_at_once() -> None:
+    slots = auth.HashSlots(1, wait_s=10, queue=0)
+    with slots.slot() as held:
+        assert held
+        started = time.monotonic()
+        with slots.slot() as second:
+            assert not second
+        assert time.monotonic() - started < 1
+    with slots.slot() as again:  # freed: the next one gets it
+        assert again
 
 
 # --- the last administrator --------------------------------------------------------------

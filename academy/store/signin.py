@@ -59,7 +59,7 @@ class SignInMixin(AccountsMixin):
     def authenticate(self, username: str, password: str, *, address: str | None = None) -> AuthResult:
         """Sign in. Failures never say whether the username exists.
 
-        In this order: a hash slot (none free: "busy" at once, nothing counted); the failure
+        In this order: a hash slot (none free within a short wait: "busy", nothing counted); the failure
         is reserved in one transaction with the throttle check (a locked try is refused
         unchecked); only then the password is hashed; a success gives the reservation back.
         ``address`` is the client's IP address (None from the CLI and tests: no address
