@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from academy.content.schema import Question
 from academy.engine import quiz as engine
 from academy.store import Attempt, User
+from academy.ui import quiz as quiz_page
 from academy.ui import text
 from tests.ui_helpers import World, button, no_exceptions, texts, world
 
@@ -38,7 +39,7 @@ def start(world: World, learner: User) -> AppTest:
 
 def fill(at: AppTest, attempt: Attempt, asked: Question, response: Any) -> None:
     """Set the widgets of the shown question to ``response`` (the engine's response format)."""
-    key = f"{attempt.id}-{asked.id}"
+    key = quiz_page.widget_key(attempt, asked.id)
     if asked.type in ("single", "true_false"):
         at.radio(key=key).set_value(response)
     elif asked.type == "multiple":
@@ -115,6 +116,25 @@ def test_every_question_type_is_answered_saved_and_scored(world: World) -> None:
     assert [answer.question_id for answer in attempt.answers] == list(drawn)
     assert "You passed: 100% against a pass mark of 60%." in [element.value for element in at.success]
     assert len(at.expander) == len(drawn)
+
+
+def test_a_second_attempt_starts_every_question_empty(world: World) -> None:
+    # The widgets of a question keep one key across attempts (quiz.widget_key): nothing the
+    # learner ticked in the first attempt may show in the second.
+    learner = world.user("ana")
+    at = start(world, learner)
+    for _ in open_attempt(world, learner).drawn:
+        answer_shown_question(world, at, learner, right=False)
+    button(at, "Start a new attempt").click().run()
+    second = open_attempt(world, learner)
+    for _ in second.drawn:
+        assert [element.value for element in at.radio] == [None] * len(at.radio)
+        assert not any(element.value for element in at.checkbox)
+        assert [element.value for element in at.number_input] == [None] * len(at.number_input)
+        answer_shown_question(world, at, learner)
+    [_, attempt] = world.store.attempts(learner.id, MODULE)
+    assert attempt.passed
+    assert attempt.score == attempt.max_score
 
 
 def test_a_failed_attempt_says_so_and_the_review_explains(world: World) -> None:
@@ -195,7 +215,7 @@ def test_a_new_session_resumes_at_the_same_question_in_the_same_order(world: Wor
 
 def shown_order(at: AppTest, attempt: Attempt, asked: Question) -> list[str]:
     """The order the page shows the question's options, items or answers in, as ids."""
-    key = f"{attempt.id}-{asked.id}"
+    key = quiz_page.widget_key(attempt, asked.id)
     if asked.type == "single":
         ids = {text.course(option.text): option.id for option in asked.options}
         return [ids[label] for label in at.radio(key=key).options]
@@ -264,7 +284,7 @@ def test_ordering_refuses_an_item_used_twice(world: World) -> None:
     asked = question(world, attempt.next_question)
     first = asked.items[0].id
     for position in range(len(asked.items)):
-        at.selectbox(key=f"{attempt.id}-{asked.id}-{position}").set_value(first)
+        at.selectbox(key=f"{quiz_page.widget_key(attempt, asked.id)}-{position}").set_value(first)
     submit(at)
     assert [element.value for element in at.error] == [
         "Each item must appear exactly once; two positions hold the same item."

@@ -146,7 +146,7 @@ def _ask(attempt: Attempt) -> Attempt | None:
     position = attempt.drawn.index(question_id)
     st.progress(len(attempt.answers) / total, text=f"Question {position + 1} of {total}")
     question, entry = questions[position]
-    response = _question_form(question, entry, f"{attempt.id}-{question_id}", last=len(attempt.answers) + 1 == total)
+    response = _question_form(question, entry, widget_key(attempt, question_id), last=len(attempt.answers) + 1 == total)
     if response is _NOTHING:
         return None
     try:
@@ -156,6 +156,15 @@ def _ask(attempt: Attempt) -> Attempt | None:
     if after.next_question == question_id:  # not taken (answered elsewhere meanwhile): show the store's state
         st.rerun()
     return after
+
+
+def widget_key(attempt: Attempt, question_id: str) -> str:
+    """The key of a question's widgets: the same in every attempt, so a session holds one set per
+    question of the course. Streamlit 1.67 never forgets a widget id a session has drawn (its
+    widget_metadata and key map are not pruned), so a key per attempt grew every learner's session
+    with each answer. An answered question's widgets leave the page, so the next attempt's start
+    empty."""
+    return f"{attempt.bank_id}-{question_id}"
 
 
 _NOTHING = object()

@@ -138,9 +138,16 @@ def _choices(run: Run, scenario: Scenario, state: engine.RunState) -> None:
     step = len(state.path)
     offered = engine.available_choices(scenario, state)
     for index, choice in engine.presentation_order(offered, f"{run.id}:{step}"):
-        # The step is part of the key: a double click cannot answer the next node too.
+        # The step is part of the key: a double click cannot answer the next node too. The run's
+        # id is not: Streamlit 1.67 keeps every widget id a session has ever drawn (its
+        # widget_metadata and key map are never pruned), so keys must come from a bounded set
+        # (the course's), or a learner's session grows with every run they play.
         st.button(
-            md(choice.text), key=f"choice-{run.id}-{step}-{index}", width="stretch", on_click=_choose, args=(run, index)
+            md(choice.text),
+            key=f"choice-{scenario.id}-{step}-{index}",
+            width="stretch",
+            on_click=_choose,
+            args=(run, index),
         )
     # A closed reply whose condition carries a hint is announced, so no gate is a secret.
     offered_indexes = {index for index, _ in offered}
@@ -180,7 +187,7 @@ def _bring_latest_into_view(step: int) -> None:
 
 def _restart_button(run: Run) -> None:
     st.divider()
-    if st.button("Start over", icon=":material/restart_alt:", key=f"restart-{run.id}"):
+    if st.button("Start over", icon=":material/restart_alt:", key=f"restart-{run.scenario_id}"):
         learning.restart_roleplay(session.store(), session.course(), run)
         st.rerun()
 

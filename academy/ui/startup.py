@@ -66,6 +66,9 @@ def warm_up() -> None:
         session.store()
         session.course_result()
         navigation.registry()
+        # Streamlit reads the favicon with Pillow at the first st.set_page_config of each
+        # process: imported here, its modules join the frozen heap instead of a learner's run.
+        import PIL.Image  # noqa: F401
     except Exception:  # the page reports a broken store or course with its own message
         logger.warning("warm-up failed; the first page run will try again", exc_info=True)
 
