@@ -7,8 +7,8 @@ One command per scenario (each bounded in time, loopback only, on a fresh databa
     python bench/load.py --learners 200 --think 10 --seconds 90            # a class of 200 taking the course
     python bench/load.py --learners 50 --think 5 --seconds 60 --burst 50   # 50 sign-ins while 50 learn
     python bench/load.py --learners 20 --think 0 --actions 10000 --seconds 1200 --floor-seconds 0   # soak
-    python bench/load.py --learners 40 --think 0 --seconds 60 --quiz-only --replicas 2 \
-        --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test       # two app servers, one database
+    python bench/load.py --learners 40 --think 0 --seconds 60 --quiz-only --replicas 1,2 \
+        --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test       # one, then two app servers
     python bench/load.py --learners 20 --think 2 --seconds 60 --replicas 2 --proxy   # through nginx
     python bench/load.py ... --env STREAMLIT_RUNNER_POST_SCRIPT_GC=true --env ACADEMY_STARTUP_SKIP=freeze,nodelay
                                                                            # A/B: the server as Streamlit ships it
@@ -62,7 +62,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -625,6 +625,8 @@ class Options:
     seconds: float = 60.0
     actions: int | None = None
     replicas: int = 1
+    replica_counts: tuple[int, ...] = ()
+    """``--replicas 1,2``: run once per count, one after the other, and compare (main only)."""
     proxy: bool = False
     """Learners go through nginx (docs/nginx-academy.conf) instead of straight to a replica."""
     postgres: str | None = None
@@ -960,7 +962,12 @@ def parse(argv: Sequence[str]) -> Options:
     )
     parser.add_argument("--seconds", type=float, default=60.0, help="length of the measured phase (default 60)")
     parser.add_argument("--actions", type=int, help="stop after this many actions (a soak; --seconds still bounds it)")
-    parser.add_argument("--replicas", type=int, default=1, help="app servers on the one database (default 1)")
+    parser.add_argument(
+        "--replicas",
+        default="1",
+        help="app servers on the one database (default 1); a list such as 1,2 runs each in turn and "
+        "compares their throughput",
+    )
     parser.add_argument("--postgres", metavar="URL", help="use a fresh schema in this PostgreSQL server")
     parser.add_argument("--proxy", action="store_true", help="learners go through nginx (docs/nginx-academy.conf)")
     parser.add_argument(
@@ -981,7 +988,11 @@ def parse(argv: Sequence[str]) -> Options:
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--profile", type=Path, help="py-spy the first server meanwhile; collapsed stacks to this file")
     args = parser.parse_args(argv)
-    if args.learners < 1 or args.replicas < 1:
+    try:
+        counts = [int(part) for part in str(args.replicas).split(",")]
+    except ValueError:
+        parser.error("--replicas must be a number or a list of numbers such as 1,2")
+    if args.learners < 1 or min(counts) < 1:
         parser.error("--learners and --replicas must be at least 1")
     if args.seconds <= 0 or args.seconds > 1800:
         parser.error("--seconds must be between 0 and 1800")
@@ -990,7 +1001,8 @@ def parse(argv: Sequence[str]) -> Options:
         think=args.think,
         seconds=args.seconds,
         actions=args.actions,
-        replicas=args.replicas,
+        replicas=counts[0],
+        replica_counts=tuple(counts),
         proxy=args.proxy,
         postgres=args.postgres,
         burst=args.burst,
@@ -1007,11 +1019,34 @@ def parse(argv: Sequence[str]) -> Options:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     options = parse(argv)
-    result = run(options)
-    print(report(result, "python bench/load.py " + shlex.join(argv)))
+    command = "python bench/load.py " + shlex.join(argv)
+    results: list[Result] = []
+    for index, count in enumerate(options.replica_counts or (options.replicas,)):
+        # The empty-page floor once, before the first: it does not depend on the replicas.
+        each = replace(options, replicas=count, floor_seconds=options.floor_seconds if index == 0 else 0)
+        results.append(run(each))
+        print(report(results[-1], command), end="\n\n", flush=True)
+    if len(results) > 1:
+        print(scaling(results))
     if options.json is not None:
-        options.json.write_text(json.dumps(result.to_dict(), indent=2))
-    return 0 if result.ok else 1
+        figures = [result.to_dict() for result in results]
+        options.json.write_text(json.dumps(figures[0] if len(figures) == 1 else figures, indent=2))
+    return 0 if all(result.ok for result in results) else 1
+
+
+def scaling(results: Sequence[Result]) -> str:
+    """Each run's throughput against the first's (``--replicas 1,2``), measured back to back."""
+    base = summarise(results[0])
+    lines = ["scaling, against the first run:"]
+    for result in results:
+        summary = summarise(result)
+        actions, answers = summary["actions_per_s"], summary["answers_per_s"]
+        lines.append(
+            f"  {result.options.replicas} replica(s): {actions:.1f} actions/s "
+            f"= {actions / max(base['actions_per_s'], 1e-9):.2f}x, "
+            f"{answers:.1f} answers/s = {answers / max(base['answers_per_s'], 1e-9):.2f}x"
+        )
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
