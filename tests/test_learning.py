@@ -169,6 +169,7 @@ def test_the_last_answer_grades_and_closes_the_attempt_and_passes_the_module(sto
     assert attempt.finished
     assert attempt.passed
     assert attempt.score == attempt.max_score
+    assert attempt == store.attempt_detail(attempt.id)  # built in the write, as the store reads it back
     assert status(store, learner) is Status.PASSED
     summary = store.module_summaries(learner.id)[MODULE]
     assert summary.quiz_passed
@@ -272,6 +273,7 @@ def test_each_choice_is_recorded_with_its_cost_skills_and_trust(store: Store, le
     assert chosen.taken
     assert chosen.choice.cost == 0
     assert chosen.run.path == (best,)
+    assert chosen.run == store.run_detail(run.id)  # built in the write, as the store reads it back
     [record] = records(store, learner, Verb.CHOICE_MADE)
     assert record.detail["cost"] == 0
     assert record.detail["best"] is True
@@ -288,6 +290,7 @@ def test_the_choice_that_reaches_an_ending_closes_the_run_with_the_debrief_score
 
     debrief = engine.debrief(scenario, engine.replay(scenario, run.path))
     assert run.finished
+    assert run == store.run_detail(run.id)
     assert (run.ending_id, run.outcome, run.score, run.best) == (
         debrief.ending.id,
         debrief.outcome,

@@ -58,7 +58,15 @@ def calls_in(path: Path, names: set[str], root: Path = ROOT) -> list[str]:
 
 def test_the_store_progress_writes_are_found() -> None:
     writes = progress_writes()
-    assert {"mark_complete", "submit_answer", "save_answer", "record_choice", "finish_run", "abandon_run"} <= writes
+    assert {
+        "mark_complete",
+        "submit_answer",
+        "save_answer",
+        "record_choice",
+        "save_choice",
+        "finish_run",
+        "abandon_run",
+    } <= writes
     assert "module_summaries" not in writes  # a read
 
 

@@ -14,7 +14,7 @@ from academy.engine import roleplay as engine
 from academy.learning._lookup import module_of, scenario_of
 from academy.learning.errors import ContentChangedError, NotInCourseError
 from academy.learning.rules import after_step, module_rule
-from academy.store import NotFoundError, Run, RunChoice, RunEnding, Store
+from academy.store import Run, RunChoice, RunEnding, Store
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def choose(store: Store, course: Course, run: Run, choice_index: int) -> Chosen:
     state = run_state(course, run)
     after, outcome = engine.choose(scenario, state, choice_index)
     module = module_of(course, run.module_id)
-    saved = store.record_choice(
+    saved = store.save_choice(
         run.id,
         len(state.path),
         state.node,
@@ -87,7 +87,7 @@ def choose(store: Store, course: Course, run: Run, choice_index: int) -> Chosen:
     )
     if after.finished:
         after_step(store, course, run.user_id, module.id)
-    return Chosen(run=_fresh(store, run.id), choice=saved, outcome=outcome)
+    return Chosen(run=saved.run, choice=saved.choice, outcome=outcome)
 
 
 def finish_roleplay(store: Store, course: Course, run: Run) -> Run:
@@ -144,10 +144,3 @@ def _scenario(course: Course, run: Run) -> Scenario:
         return scenario_of(module_of(course, run.module_id), run.scenario_id)
     except NotInCourseError as error:
         raise ContentChangedError(f"the role-play of this run is no longer in the course: {error}") from error
-
-
-def _fresh(store: Store, run_id: str) -> Run:
-    found = store.run_detail(run_id)
-    if found is None:  # runs are never deleted while their learner exists
-        raise NotFoundError(f"no scenario run {run_id}")
-    return found

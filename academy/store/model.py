@@ -148,6 +148,14 @@ class Run:
         return self.status == FINISHED
 
 
+@dataclass(frozen=True)
+class SavedChoice:
+    choice: RunChoice
+    """The stored choice: this one, or the one made first at the same step."""
+    run: Run
+    """The run as it stands after the write, with every choice; finished if this one reached an ending."""
+
+
 @dataclass(frozen=True, slots=True)
 class ModuleSummary:
     """One learner's standing in one module, kept current on every write."""

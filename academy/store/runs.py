@@ -24,6 +24,7 @@ from academy.store.model import (
     RunChoice,
     RunClosedError,
     RunEnding,
+    SavedChoice,
     Verb,
 )
 from academy.store.summaries import SummariesBase, best_of, check_finite
@@ -102,7 +103,25 @@ class RunsMixin(SummariesBase):
         ending: RunEnding | None = None,
         passes_module: ModuleRule | None = None,
     ) -> RunChoice:
-        """Save the choice made at ``step`` (0 for the first) of a run.
+        """Save the choice made at ``step`` of a run; the stored choice (``save_choice`` tells more)."""
+        saved = self.save_choice(
+            run_id, step, node_id, choice_index, cost, detail=detail, ending=ending, passes_module=passes_module
+        )
+        return saved.choice
+
+    def save_choice(
+        self,
+        run_id: str,
+        step: int,
+        node_id: str,
+        choice_index: int,
+        cost: float | None,
+        *,
+        detail: dict[str, Any] | None = None,
+        ending: RunEnding | None = None,
+        passes_module: ModuleRule | None = None,
+    ) -> SavedChoice:
+        """Save the choice made at ``step`` (0 for the first) of a run: the stored choice and the run as it now stands.
 
         ``cost`` is what the engine says the choice cost against the best one at that node.
         A repeat of a step already saved changes nothing and returns the stored choice (the
@@ -113,19 +132,15 @@ class RunsMixin(SummariesBase):
         if cost is not None:
             check_finite(cost)
 
-        def work(connection: Connection) -> RunChoice:
+        def work(connection: Connection) -> SavedChoice:
             run = self._run_row(connection, run_id, for_update=True)
             if run is None:
                 raise NotFoundError(f"no scenario run {run_id}")
-            stored = (
-                connection.execute(
-                    select(scenario_choices).where(scenario_choices.c.run_id == run_id, scenario_choices.c.step == step)
-                )
-                .mappings()
-                .first()
-            )
+            # Every choice so far in one read: whether this step is in, and the run to return.
+            made = self._choices_of(connection, [run_id]).get(run_id, ())
+            stored = next((each for each in made if each.step == step), None)
             if stored is not None:
-                return _choice_from(stored)
+                return SavedChoice(stored, run_from(run, made))
             if run["status"] != IN_PROGRESS:
                 raise RunClosedError(f"run {run_id} is {run['status']}")
             if step != len(run["path"]):
@@ -169,12 +184,13 @@ class RunsMixin(SummariesBase):
                 run_id=run_id,
                 node_id=node_id,
             )
+            choices = (*made, choice)
             if ending is not None:
-                self._close_run(connection, {**run, "path": path}, ending, now, passes_module)
-                return choice
+                closed = self._close_run(connection, {**run, "path": path}, ending, now, passes_module)
+                return SavedChoice(choice, run_from({**run, "path": path, **closed}, choices))
             summary = self._lock_summary(connection, run["user_id"], run["module_id"], run["content_version"], now)
             self._save_summary(connection, summary, now, run["content_version"])
-            return choice
+            return SavedChoice(choice, run_from({**run, "path": path}, choices))
 
         return self._write(work)
 
