@@ -8,11 +8,12 @@ import threading
 import time
 from pathlib import Path
 
+import psycopg
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.exc import OperationalError
 
-from academy.store import DEFAULT_URL, ENV_VAR, StoreBusyError, open_store, resolve_url
+from academy.store import DEFAULT_URL, ENV_VAR, Store, StoreBusyError, open_store, resolve_url
 from academy.store import config as store_config
 from academy.store.config import PROJECT_ROOT, create_store_engine, with_retry
 
@@ -185,3 +186,22 @@ def test_retry_does_not_hide_real_errors() -> None:
     with pytest.raises(OperationalError, match="no such table"):
         with_retry(broken)
     assert len(calls) == 1
+
+
+def test_postgresql_reads_skip_the_transaction_and_writes_keep_theirs(store: Store) -> None:
+    # Reads on PostgreSQL run in autocommit (no BEGIN/ROLLBACK round trips; at READ COMMITTED
+    # each statement had its own snapshot anyway); SQLite reads keep their one-snapshot
+    # transaction. Writes are one transaction everywhere, also on a pooled connection that
+    # served a read just before.
+    postgres = store.dialect == "postgresql"
+
+    def in_transaction(connection: Connection) -> bool:
+        connection.execute(text("SELECT 1"))
+        driver = connection.connection.dbapi_connection
+        if postgres:  # what the server was told: IDLE means no transaction block is open
+            return driver.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
+        return bool(driver.in_transaction)
+
+    for _ in range(3):
+        assert store._read(in_transaction) is not postgres
+        assert store._write(in_transaction) is True
