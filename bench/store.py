@@ -515,12 +515,12 @@ def measure_writes(store: Store, learner_ids: list[int], writes: int, rng: rando
         )
         for question in attempt.drawn:
             if question not in attempt.answered:
-                timings.time("submit_answer", store.submit_answer, attempt.id, question, "a", 1, 1)
+                timings.time("save_answer", store.save_answer, attempt.id, question, "a", 1, 1)
         timings.time("finish_attempt", partial(store.finish_attempt, scaled=0.8), attempt.id, 8, 10, True)
         scenario = f"{module}-scenario-{rng.randrange(SCENARIOS_PER_MODULE)}"
         run = timings.time("start_run", store.start_run, user, module, scenario, VERSION)
         for step in range(len(run.path), STEPS):
-            timings.time("record_choice", store.record_choice, run.id, step, f"n{step}", 0, 0)
+            timings.time("save_choice", store.save_choice, run.id, step, f"n{step}", 0, 0)
         timings.time("finish_run", partial(store.finish_run, scaled=0.875), run.id, "calm", "retained", 40, 50, -30)
     return timings
 

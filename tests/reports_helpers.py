@@ -75,7 +75,7 @@ def quiz(
     attempt = store.start_attempt(user.id, module_id, bank.id, 1, ids, version(module_id))
     for index, (question_id, score) in enumerate(zip(ids, points, strict=True)):
         response = responses[index] if responses is not None else None
-        store.submit_answer(attempt.id, question_id, response, score, 1.0)
+        store.save_answer(attempt.id, question_id, response, score, 1.0)
     total = sum(points)
     return store.finish_attempt(
         attempt.id,
@@ -100,7 +100,7 @@ def play(store: Store, user: User, module_id: str, scenario_id: str, choices: Se
     state = roleplay.start(scenario)
     for step, index in enumerate(choices):
         state, outcome = roleplay.choose(scenario, state, index)
-        store.record_choice(run.id, step, outcome.node, index, float(outcome.cost or 0))
+        store.save_choice(run.id, step, outcome.node, index, float(outcome.cost or 0))
     if state.finished:
         summary = roleplay.debrief(scenario, state)
         store.finish_run(

@@ -409,7 +409,7 @@ def test_finish_roleplay_closes_a_run_saved_at_its_ending_but_left_open(store: S
     run = learning.start_roleplay(store, course, learner.id, module.id, scenario.id)
     state = engine.start(scenario)
     for step in engine.analyse(scenario).best_path:  # saved the old way: choices without the ending
-        store.record_choice(run.id, len(state.path), state.node, step.choice, 0)
+        store.save_choice(run.id, len(state.path), state.node, step.choice, 0)
         state = engine.choose(scenario, state, step.choice)[0]
     left_open = store.in_progress_run(learner.id, scenario.id)
     assert left_open is not None

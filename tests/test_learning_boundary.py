@@ -60,9 +60,7 @@ def test_the_store_progress_writes_are_found() -> None:
     writes = progress_writes()
     assert {
         "mark_complete",
-        "submit_answer",
         "save_answer",
-        "record_choice",
         "save_choice",
         "finish_run",
         "abandon_run",

@@ -40,7 +40,7 @@ def test_an_older_record_reads_back_with_what_it_has() -> None:
 def test_a_store_write_rejects_an_unknown_extra_field_and_writes_nothing(store: Store, learner: User) -> None:
     attempt = store.start_attempt(learner.id, "basics", "bank", 1, ["q1"], "v1")
     with pytest.raises(InvalidActionError):
-        store.submit_answer(attempt.id, "q1", "a", 1, 1, detail={"colour": "red"})
+        store.save_answer(attempt.id, "q1", "a", 1, 1, detail={"colour": "red"})
     assert [r.verb for r in store.records(user_id=learner.id)] == [Verb.QUIZ_STARTED]
     store.finish_attempt(attempt.id, 0, 1, False, scaled=0.0)
     [finished] = [r for r in store.records(user_id=learner.id) if r.verb is Verb.QUIZ_FINISHED]

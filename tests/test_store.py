@@ -101,8 +101,8 @@ def test_a_double_click_on_start_opens_one_attempt(store: Store, learner: User) 
 
 def test_the_same_answer_submitted_twice_counts_once(store: Store, learner: User) -> None:
     attempt = start(store, learner)
-    first = store.submit_answer(attempt.id, "q2", ["a", "c"], 0.5, 1.0)
-    repeat = store.submit_answer(attempt.id, "q2", ["a", "c"], 0.5, 1.0)
+    first = store.save_answer(attempt.id, "q2", ["a", "c"], 0.5, 1.0).answer
+    repeat = store.save_answer(attempt.id, "q2", ["a", "c"], 0.5, 1.0).answer
 
     assert repeat == first
     stored = store.attempt_detail(attempt.id)
@@ -115,8 +115,8 @@ def test_the_same_answer_submitted_twice_counts_once(store: Store, learner: User
 
 def test_a_different_second_answer_is_ignored_and_the_first_returned(store: Store, learner: User) -> None:
     attempt = start(store, learner)
-    store.submit_answer(attempt.id, "q1", "b", 1, 1)
-    later = store.submit_answer(attempt.id, "q1", "c", 0, 1)
+    store.save_answer(attempt.id, "q1", "b", 1, 1)
+    later = store.save_answer(attempt.id, "q1", "c", 0, 1).answer
 
     assert (later.response, later.points) == ("b", 1.0)
     assert verbs(store, learner).count("answer_submitted") == 1
@@ -126,8 +126,8 @@ def test_a_resumed_attempt_has_its_order_and_every_answer(database_url: str, clo
     before = open_store(database_url, clock=clock)
     user = before.create_user("ravi", "long enough")
     attempt = start(before, user, drawn=("q3", "q1", "q2"))
-    before.submit_answer(attempt.id, "q3", True, 1, 1)
-    before.submit_answer(attempt.id, "q1", {"left": "right"}, 0, 2)
+    before.save_answer(attempt.id, "q3", True, 1, 1)
+    before.save_answer(attempt.id, "q1", {"left": "right"}, 0, 2)
     before.close()
 
     after = open_store(database_url, clock=clock)
@@ -143,14 +143,14 @@ def test_a_resumed_attempt_has_its_order_and_every_answer(database_url: str, clo
 def test_answers_are_refused_when_they_do_not_fit(store: Store, learner: User) -> None:
     attempt = start(store, learner)
     with pytest.raises(InvalidActionError):
-        store.submit_answer(attempt.id, "not-drawn", "a", 1, 1)
+        store.save_answer(attempt.id, "not-drawn", "a", 1, 1)
     with pytest.raises(NotFoundError):
-        store.submit_answer(str(uuid.uuid4()), "q1", "a", 1, 1)
+        store.save_answer(str(uuid.uuid4()), "q1", "a", 1, 1)
     with pytest.raises(InvalidActionError):
-        store.submit_answer(attempt.id, "q1", "a", float("nan"), 1)
+        store.save_answer(attempt.id, "q1", "a", float("nan"), 1)
     store.finish_attempt(attempt.id, 0, 3, passed=False, scaled=0 / 3)
     with pytest.raises(AttemptClosedError):
-        store.submit_answer(attempt.id, "q1", "a", 1, 1)
+        store.save_answer(attempt.id, "q1", "a", 1, 1)
 
 
 def test_finishing_twice_changes_nothing(store: Store, learner: User, clock: FakeClock) -> None:
@@ -193,10 +193,10 @@ def test_passing_the_quiz_passes_the_module_by_its_rule_and_keeps_the_best_score
 
 def test_attempts_can_be_listed_by_status_and_without_their_answers(store: Store, learner: User) -> None:
     finished = start(store, learner)
-    store.submit_answer(finished.id, "q1", "a", 1, 1, correct=True)
+    store.save_answer(finished.id, "q1", "a", 1, 1, correct=True)
     store.finish_attempt(finished.id, 1, 3, passed=False, scaled=1 / 3)
     open_attempt = start(store, learner)
-    store.submit_answer(open_attempt.id, "q2", "b", 0, 1, correct=False)
+    store.save_answer(open_attempt.id, "q2", "b", 0, 1, correct=False)
 
     listed = store.attempts(learner.id, "basics", answers=False)
     only_open = store.attempts(learner.id, status="in_progress")
@@ -241,9 +241,9 @@ def test_an_attempt_needs_distinct_questions(store: Store, learner: User) -> Non
 def test_a_run_records_each_step_once_and_resumes(store: Store, learner: User) -> None:
     run = store.start_run(learner.id, "basics", "angry-caller", V1)
     same = store.start_run(learner.id, "basics", "angry-caller", V1)
-    store.record_choice(run.id, 0, "open", 2, 0, detail={"trust_after": 55})
-    store.record_choice(run.id, 0, "open", 1, 10)  # a rerun with another choice: the first wins
-    store.record_choice(run.id, 1, "explain", 0, 5)
+    store.save_choice(run.id, 0, "open", 2, 0, detail={"trust_after": 55})
+    store.save_choice(run.id, 0, "open", 1, 10)  # a rerun with another choice: the first wins
+    store.save_choice(run.id, 1, "explain", 0, 5)
 
     resumed = store.in_progress_run(learner.id, "angry-caller")
     assert same.id == run.id
@@ -261,13 +261,13 @@ def test_a_run_records_each_step_once_and_resumes(store: Store, learner: User) -
 def test_a_choice_cannot_skip_a_step(store: Store, learner: User) -> None:
     run = store.start_run(learner.id, "basics", "angry-caller", V1)
     with pytest.raises(InvalidActionError):
-        store.record_choice(run.id, 1, "explain", 0, 0)
+        store.save_choice(run.id, 1, "explain", 0, 0)
 
 
 def test_endings_count_distinct_scenarios_and_best_scaled_score(store: Store, learner: User) -> None:
     for scenario, score in (("angry-caller", 10), ("angry-caller", 30), ("late-parcel", -20)):
         run = store.start_run(learner.id, "basics", scenario, V1)
-        store.record_choice(run.id, 0, "open", 0, None)
+        store.save_choice(run.id, 0, "open", 0, None)
         finished = store.finish_run(run.id, "calm", "retained", score, best=30, worst=-30, scaled=(score + 30) / 60)
         again = store.finish_run(run.id, "lost", "lost", -30, best=30, worst=-30, scaled=0.0)
         assert again == finished
@@ -277,12 +277,12 @@ def test_endings_count_distinct_scenarios_and_best_scaled_score(store: Store, le
     assert summary.best_scenario_scaled == pytest.approx(1.0)
     assert store.in_progress_run(learner.id, "angry-caller") is None
     with pytest.raises(RunClosedError):
-        store.record_choice(finished.id, 1, "open", 0, 0)
+        store.save_choice(finished.id, 1, "open", 0, 0)
 
 
 def test_abandoning_a_run_lets_the_learner_start_over(store: Store, learner: User) -> None:
     first = store.start_run(learner.id, "basics", "angry-caller", V1)
-    store.record_choice(first.id, 0, "open", 1, 3)
+    store.save_choice(first.id, 0, "open", 1, 3)
 
     assert store.abandon_run(first.id) is True
     assert store.abandon_run(first.id) is False
@@ -373,12 +373,12 @@ def test_records_page_through_in_order_with_filters(store: Store, clock: FakeClo
 
 def test_analysis_rows_for_reports(store: Store, learner: User) -> None:
     attempt = start(store, learner)
-    store.submit_answer(attempt.id, "q1", "a", 1, 1)
+    store.save_answer(attempt.id, "q1", "a", 1, 1)
     open_attempt_rows = store.answer_rows("basics-bank")
-    store.submit_answer(attempt.id, "q2", "b", 0, 1)
+    store.save_answer(attempt.id, "q2", "b", 0, 1)
     store.finish_attempt(attempt.id, 1, 3, passed=False, scaled=1 / 3)
     run = store.start_run(learner.id, "basics", "angry-caller", V1)
-    store.record_choice(run.id, 0, "open", 1, 4)
+    store.save_choice(run.id, 0, "open", 1, 4)
     store.finish_run(run.id, "calm", "retained", 6, 10, -10, scaled=0.8)
 
     answers = store.answer_rows("basics-bank", user_ids=[learner.id])
@@ -427,9 +427,9 @@ def fill_some_progress(store: Store, user: User) -> None:
     store.mark_viewed(user.id, "basics", "greeting", V1)
     store.mark_complete(user.id, "basics", "greeting", V1)
     attempt = start(store, user)
-    store.submit_answer(attempt.id, "q1", "a", 1, 1)
+    store.save_answer(attempt.id, "q1", "a", 1, 1)
     run = store.start_run(user.id, "basics", "angry-caller", V1)
-    store.record_choice(run.id, 0, "open", 1, 0)
+    store.save_choice(run.id, 0, "open", 1, 0)
 
 
 def test_a_learner_export_holds_all_their_data_and_no_secret(store: Store, learner: User) -> None:

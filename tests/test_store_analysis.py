@@ -18,21 +18,21 @@ def two_learners(store: Store, clock: FakeClock) -> tuple[User, User]:
     ana = store.create_user("ana", "password-1")
     ben = store.create_user("ben", "password-2")
     first = store.start_attempt(ana.id, "basics", "bank", 1, ["q1", "q2"], V1)
-    store.submit_answer(first.id, "q1", "a", 1, 1)
-    store.submit_answer(first.id, "q2", ["x", "y"], 0.5, 1)
+    store.save_answer(first.id, "q1", "a", 1, 1)
+    store.save_answer(first.id, "q2", ["x", "y"], 0.5, 1)
     clock.advance(60)
     store.finish_attempt(first.id, 1.5, 2, passed=True, scaled=1.5 / 2)
     clock.advance(3600)
     store.start_attempt(ana.id, "basics", "bank", 2, ["q2", "q3"], V1)
     open_attempt = store.in_progress_attempt(ana.id, "basics")
     assert open_attempt is not None
-    store.submit_answer(open_attempt.id, "q3", "b", 0, 1)
+    store.save_answer(open_attempt.id, "q3", "b", 0, 1)
     theirs = store.start_attempt(ben.id, "basics", "bank", 3, ["q1"], V1)
-    store.submit_answer(theirs.id, "q1", "c", 0, 1)
+    store.save_answer(theirs.id, "q1", "c", 0, 1)
     store.finish_attempt(theirs.id, 0, 1, passed=False, scaled=0 / 1)
     for user, choice in ((ana, 0), (ben, 2)):
         run = store.start_run(user.id, "basics", "angry-caller", V1)
-        store.record_choice(run.id, 0, "open", choice, 0 if choice == 0 else 10)
+        store.save_choice(run.id, 0, "open", choice, 0 if choice == 0 else 10)
     return ana, ben
 
 

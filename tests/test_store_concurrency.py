@@ -56,12 +56,12 @@ def act(url: str, worker: int, learner_ids: list[int], cycles: int) -> None:
         attempt = store.start_attempt(learner, quiz, "bank", cycle, QUESTIONS, V1)
         for question in QUESTIONS:
             for _ in range(2):
-                store.submit_answer(attempt.id, question, {"cycle": cycle}, 1, 1)
+                store.save_answer(attempt.id, question, {"cycle": cycle}, 1, 1)
         for _ in range(2):
             store.finish_attempt(attempt.id, 4, 4, passed=True, scaled=4 / 4)
         run = store.start_run(learner, "shared", f"scenario-w{worker}", V1)
         for _ in range(2):
-            store.record_choice(run.id, 0, "start", cycle % 3, 0)
+            store.save_choice(run.id, 0, "start", cycle % 3, 0)
         for _ in range(2):
             store.finish_run(run.id, "calm", "retained", 10, 10, -10, scaled=1.0)
         # Every worker races every other on the same completions: each must count once.
@@ -73,7 +73,7 @@ def act(url: str, worker: int, learner_ids: list[int], cycles: int) -> None:
 def answer_until_killed(url: str, attempt_id: str, questions: list[str]) -> None:
     store = open_store(url)
     for question in questions:
-        store.submit_answer(attempt_id, question, f"answer-{question}", 1, 1)
+        store.save_answer(attempt_id, question, f"answer-{question}", 1, 1)
         print(question, flush=True)  # printed only once the answer is committed
     time.sleep(60)  # never reached in the test: the parent kills us first
 
@@ -85,7 +85,7 @@ def resume(url: str, user_id: int, module_id: str) -> None:
     found = [answer.question_id for answer in attempt.answers]
     for question in attempt.drawn:
         if question not in attempt.answered:
-            store.submit_answer(attempt.id, question, f"answer-{question}", 1, 1)
+            store.save_answer(attempt.id, question, f"answer-{question}", 1, 1)
     finished = store.finish_attempt(
         attempt.id,
         len(attempt.drawn),

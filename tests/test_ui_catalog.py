@@ -82,7 +82,7 @@ def test_continue_opens_the_open_quiz_at_its_question(world: World) -> None:
     seed = 4242
     drawn = [entry.question_id for entry in quiz_engine.draw(bank, seed)]
     attempt = world.store.start_attempt(learner.id, module.id, bank.id, seed, drawn, world.version(module.id))
-    world.store.submit_answer(attempt.id, drawn[0], None, 0, 1)
+    world.store.save_answer(attempt.id, drawn[0], None, 0, 1)
     at = world.app(learner, "catalog")
     at.button(key=f"continue-{module.id}").click().run()
     assert title(at) == "Quizzes"

@@ -20,7 +20,7 @@ def pass_quiz(world: World, user_id: int, module_id: str) -> None:
     ids = [question.id for question in bank.questions][:2]
     attempt = world.store.start_attempt(user_id, module_id, bank.id, 1, ids, world.version(module_id))
     for question_id in ids:
-        world.store.submit_answer(attempt.id, question_id, None, 1.0, 1.0)
+        world.store.save_answer(attempt.id, question_id, None, 1.0, 1.0)
     world.store.finish_attempt(
         attempt.id,
         2.0,

@@ -117,33 +117,6 @@ class AttemptsMixin(SummariesBase):
 
         return self._write(work)
 
-    def submit_answer(
-        self,
-        attempt_id: str,
-        question_id: str,
-        response: JSON,
-        points: float,
-        max_points: float,
-        *,
-        correct: bool | None = None,
-        detail: dict[str, Any] | None = None,
-        grade: Callable[[Attempt], QuizGrade] | None = None,
-        passes_module: ModuleRule | None = None,
-    ) -> Answer:
-        """Save one answer, scored by the caller. Returns the stored answer (``save_answer`` tells more)."""
-        saved = self.save_answer(
-            attempt_id,
-            question_id,
-            response,
-            points,
-            max_points,
-            correct=correct,
-            detail=detail,
-            grade=grade,
-            passes_module=passes_module,
-        )
-        return saved.answer
-
     def save_answer(
         self,
         attempt_id: str,

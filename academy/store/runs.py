@@ -91,24 +91,6 @@ class RunsMixin(SummariesBase):
 
         return self._write(work)
 
-    def record_choice(
-        self,
-        run_id: str,
-        step: int,
-        node_id: str,
-        choice_index: int,
-        cost: float | None,
-        *,
-        detail: dict[str, Any] | None = None,
-        ending: RunEnding | None = None,
-        passes_module: ModuleRule | None = None,
-    ) -> RunChoice:
-        """Save the choice made at ``step`` of a run; the stored choice (``save_choice`` tells more)."""
-        saved = self.save_choice(
-            run_id, step, node_id, choice_index, cost, detail=detail, ending=ending, passes_module=passes_module
-        )
-        return saved.choice
-
     def save_choice(
         self,
         run_id: str,
