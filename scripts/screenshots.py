@@ -207,6 +207,8 @@ def photograph(url: str, people: dict[str, str], out: Path) -> None:
         if page.get_by_test_id("stSidebarNav").get_by_text("Manage").count():
             page.wait_for_timeout(2000)  # Altair charts draw after the page
             camera.shot("manager-overview", wait_for="Sign out")
+            camera.sign_in(people["manager"], "assign")
+            camera.shot("manager-assignments", wait_for="Current assignments", scroll_to="Current assignments")
         browser.close()
 
 
