@@ -21,6 +21,13 @@ def _assert_clean(result: load.Result) -> None:
     assert result.stored["choices"] == result.tally.choices
     actions = {sample.action for sample in result.samples}
     assert {"sign_in", "lesson", "quiz_page", "answer"} <= actions
+    # A start, a reply or an answer is saved before or inside the one script run it causes,
+    # never saved and then rerun (the last answer of an attempt reruns to show the result).
+    for sample in result.samples:
+        if sample.action in ("quiz_start", "roleplay_start", "choice"):
+            assert sample.runs == 1, sample
+        if sample.action == "answer":
+            assert sample.runs in (1, 2), sample
 
 
 @pytest.mark.slow

@@ -7,6 +7,7 @@ of its own: the open attempt and its answers are read from the store on every ru
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -74,8 +75,14 @@ def _overview(user: User, module: Module, bank: QuizBank, attempts: list[Attempt
         st.warning(f"You have used all {limit} attempts at this quiz.", icon=":material/block:")
         return
     label = "Start the quiz" if not finished else "Start a new attempt"
-    if st.button(label, type="primary", icon=":material/quiz:", key=f"start-quiz-{module.id}"):
-        _start(user, module)
+    st.button(
+        label,
+        type="primary",
+        icon=":material/quiz:",
+        key=f"start-quiz-{module.id}",
+        on_click=_start,
+        args=(user, module),
+    )
 
 
 def _chosen_attempt(finished: list[Attempt]) -> Attempt:
@@ -95,12 +102,11 @@ def _chosen_attempt(finished: list[Attempt]) -> Attempt:
 
 
 def _start(user: User, module: Module) -> None:
-    try:
+    """The start button's on_click: the attempt exists before the page runs, so one run shows
+    its first question (starting in the page and then calling st.rerun() cost two)."""
+    # Another window used the last attempt meanwhile: the page then says so (attempts used up).
+    with contextlib.suppress(AttemptLimitError):
         learning.start_quiz(session.store(), session.course(), user.id, module.id)
-    except AttemptLimitError:
-        st.warning("You have used all the attempts this quiz allows.", icon=":material/block:")
-        return
-    st.rerun()
 
 
 # --- taking the quiz -----------------------------------------------------------------------

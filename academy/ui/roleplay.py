@@ -50,8 +50,14 @@ def render() -> None:
         _show_finished(user, module, scenario, finished)
     else:
         _brief(scenario)
-        if st.button("Start the role-play", type="primary", icon=":material/play_arrow:", key=f"start-{scenario.id}"):
-            _start(user, module, scenario)
+        st.button(
+            "Start the role-play",
+            type="primary",
+            icon=":material/play_arrow:",
+            key=f"start-{scenario.id}",
+            on_click=_start,
+            args=(user, module, scenario),
+        )
 
 
 def _pick_scenario(module: Module) -> Scenario:
@@ -72,8 +78,8 @@ def _brief(scenario: Scenario) -> None:
 
 
 def _start(user: User, module: Module, scenario: Scenario) -> None:
+    """The start buttons' on_click: the run exists before the page runs, so one run shows its first line."""
     learning.start_roleplay(session.store(), session.course(), user.id, module.id, scenario.id)
-    st.rerun()
 
 
 # --- playing -----------------------------------------------------------------------------
@@ -199,8 +205,14 @@ def _show_finished(user: User, module: Module, scenario: Scenario, finished: lis
     latest = finished[-1]
     best_score = max(run.score or 0 for run in finished)
     _brief(scenario)
-    if st.button("Play again", type="primary", icon=":material/replay:", key=f"again-{scenario.id}"):
-        _start(user, module, scenario)
+    st.button(
+        "Play again",
+        type="primary",
+        icon=":material/replay:",
+        key=f"again-{scenario.id}",
+        on_click=_start,
+        args=(user, module, scenario),
+    )
     try:
         state = engine.replay(scenario, latest.path)
     except ValueError:
