@@ -179,12 +179,10 @@ class AttemptsMixin(SummariesBase):
                     answered_at=now,
                 )
             )
-            self._log(
+            self._log_about(
                 connection,
+                attempt,
                 key=f"answer:{attempt_id}:{question_id}",
-                user_id=attempt["user_id"],
-                module_id=attempt["module_id"],
-                version=attempt["content_version"],
                 verb=Verb.ANSWER_SUBMITTED,
                 at=now,
                 detail=detail_for(
@@ -267,12 +265,10 @@ class AttemptsMixin(SummariesBase):
             "last_activity_at": now,
         }
         connection.execute(update(quiz_attempts).where(quiz_attempts.c.id == attempt_id).values(**values))
-        self._log(
+        self._log_about(
             connection,
+            attempt,
             key=f"quiz_finished:{attempt_id}",
-            user_id=attempt["user_id"],
-            module_id=attempt["module_id"],
-            version=attempt["content_version"],
             verb=Verb.QUIZ_FINISHED,
             at=now,
             detail=detail_for(
@@ -311,19 +307,10 @@ class AttemptsMixin(SummariesBase):
             quiz_attempts.c.module_id == module_id,
             quiz_attempts.c.status == IN_PROGRESS,
         )
-
-        def read(connection: Connection) -> Attempt | None:
-            row = connection.execute(query).mappings().first()
-            return self._attempt(connection, row) if row else None
-
-        return self._read(read)
+        return self._read_first(query, self._attempt)
 
     def attempt_detail(self, attempt_id: str) -> Attempt | None:
-        def read(connection: Connection) -> Attempt | None:
-            row = self._attempt_row(connection, attempt_id)
-            return self._attempt(connection, row) if row else None
-
-        return self._read(read)
+        return self._read_first(select(quiz_attempts).where(quiz_attempts.c.id == attempt_id), self._attempt)
 
     def attempts(
         self, user_id: int, module_id: str | None = None, *, status: str | None = None, answers: bool = True

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, Insert, Table, delete, false, select
+from sqlalchemy import Connection, Engine, Insert, RowMapping, Select, Table, delete, false, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -146,12 +146,45 @@ class StoreBase:
 
         return with_retry(attempt)
 
+    def _read_first(self, query: Select[Any], build: Callable[[Connection, RowMapping], T]) -> T | None:
+        """The first row of ``query`` built by ``build`` (which may read more on the same connection), or None."""
+
+        def read(connection: Connection) -> T | None:
+            row = connection.execute(query).mappings().first()
+            return build(connection, row) if row is not None else None
+
+        return self._read(read)
+
     @staticmethod
     def _insert(connection: Connection, table: Table) -> Any:
         """An INSERT that knows ON CONFLICT for the connection's dialect."""
         if connection.dialect.name == "postgresql":
             return postgresql_insert(table)
         return sqlite_insert(table)
+
+    def _log_about(
+        self,
+        connection: Connection,
+        row: Mapping[Any, Any],
+        *,
+        key: str | None,
+        verb: Verb,
+        at: datetime,
+        detail: dict[str, Any] | None = None,
+        **objects: str | None,
+    ) -> bool:
+        """``_log`` for a record about an attempt or run row: its learner, module and content version."""
+        return self._log(
+            connection,
+            key=key,
+            user_id=row["user_id"],
+            module_id=row["module_id"],
+            version=row["content_version"],
+            verb=verb,
+            at=at,
+            detail=detail,
+            **objects,
+        )
 
     def _log(
         self,

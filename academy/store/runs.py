@@ -151,12 +151,10 @@ class RunsMixin(SummariesBase):
             connection.execute(
                 update(scenario_runs).where(scenario_runs.c.id == run_id).values(path=path, last_activity_at=now)
             )
-            self._log(
+            self._log_about(
                 connection,
+                run,
                 key=f"choice:{run_id}:{step}",
-                user_id=run["user_id"],
-                module_id=run["module_id"],
-                version=run["content_version"],
                 verb=Verb.CHOICE_MADE,
                 at=now,
                 detail=detail_for(
@@ -235,12 +233,10 @@ class RunsMixin(SummariesBase):
             "last_activity_at": now,
         }
         connection.execute(update(scenario_runs).where(scenario_runs.c.id == run_id).values(**values))
-        self._log(
+        self._log_about(
             connection,
+            run,
             key=f"ending:{run_id}",
-            user_id=run["user_id"],
-            module_id=run["module_id"],
-            version=run["content_version"],
             verb=Verb.ENDING_REACHED,
             at=now,
             detail=detail_for(
@@ -297,12 +293,10 @@ class RunsMixin(SummariesBase):
             connection.execute(
                 update(scenario_runs).where(scenario_runs.c.id == run_id).values(status=ABANDONED, last_activity_at=now)
             )
-            self._log(
+            self._log_about(
                 connection,
+                run,
                 key=f"scenario_abandoned:{run_id}",
-                user_id=run["user_id"],
-                module_id=run["module_id"],
-                version=run["content_version"],
                 verb=Verb.SCENARIO_ABANDONED,
                 at=now,
                 detail=detail_for(Verb.SCENARIO_ABANDONED, {"steps": len(run["path"])}),
@@ -322,19 +316,10 @@ class RunsMixin(SummariesBase):
             scenario_runs.c.scenario_id == scenario_id,
             scenario_runs.c.status == IN_PROGRESS,
         )
-
-        def read(connection: Connection) -> Run | None:
-            row = connection.execute(query).mappings().first()
-            return self._run(connection, row) if row else None
-
-        return self._read(read)
+        return self._read_first(query, self._run)
 
     def run_detail(self, run_id: str) -> Run | None:
-        def read(connection: Connection) -> Run | None:
-            row = self._run_row(connection, run_id)
-            return self._run(connection, row) if row else None
-
-        return self._read(read)
+        return self._read_first(select(scenario_runs).where(scenario_runs.c.id == run_id), self._run)
 
     def runs(self, user_id: int, *, module_id: str | None = None, scenario_id: str | None = None) -> list[Run]:
         """A learner's runs with their choices, oldest first."""
